@@ -1,0 +1,40 @@
+package io.knowhow.core.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A piece of one source's text, small enough to embed and to inject into a prompt.
+ *
+ * @param id          stable id: {@code source + "#" + ordinal}; replaced together with its source
+ * @param source      the source key, as given to ingest (see {@link SourceRecord#source()})
+ * @param ordinal     position of the chunk in its source, from 0
+ * @param text        the chunk text (sentences kept whole)
+ * @param headingPath headings above the chunk, outermost first ("Guide", "Install", "Linux")
+ * @param startChar   offset of the first character in the source's cleaned text
+ * @param endChar     offset after the last character in the source's cleaned text
+ * @param tokenCount  tokens of {@code text} by the embedding model's tokenizer
+ * @param tags        labels used by filters (copied from the source)
+ * @param accessGroups groups allowed to read the chunk; empty means everyone
+ */
+public record Chunk(String id, String source, int ordinal, String text, List<String> headingPath,
+                    int startChar, int endChar, int tokenCount, Set<String> tags, Set<String> accessGroups) {
+    public Chunk {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(text, "text");
+        headingPath = List.copyOf(headingPath == null ? List.of() : headingPath);
+        tags = Set.copyOf(tags == null ? Set.of() : tags);
+        accessGroups = Set.copyOf(accessGroups == null ? Set.of() : accessGroups);
+    }
+
+    public static String idOf(String source, int ordinal) {
+        return source + "#" + ordinal;
+    }
+
+    /** The heading path joined for display, e.g. "Guide › Install". Empty when there is none. */
+    public String headingLabel() {
+        return String.join(" › ", headingPath);
+    }
+}
