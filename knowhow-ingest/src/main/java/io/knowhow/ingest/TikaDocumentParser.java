@@ -1,0 +1,365 @@
+package io.knowhow.ingest;
+
+import io.knowhow.core.model.Document;
+import io.knowhow.core.model.Section;
+import io.knowhow.core.port.DocumentParser;
+import io.knowhow.core.port.UnreadableDocumentException;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.PagedText;
+import org.apache.tika.metadata.Property;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.html.DefaultHtmlMapper;
+import org.apache.tika.parser.html.HtmlMapper;
+import org.apache.tika.parser.html.JSoupParser;
+import org.apache.tika.parser.microsoft.OfficeParser;
+import org.apache.tika.parser.microsoft.OfficeParserConfig;
+import org.apache.tika.parser.microsoft.ooxml.OOXMLParser;
+import org.apache.tika.parser.pdf.PDFParser;
+import org.apache.tika.parser.pdf.PDFParserConfig;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads .txt, .md, .html, .pdf and .docx files into {@link Document}s of cleaned text split into
+ * sections by heading, using Apache Tika for HTML, PDF and DOCX and commonmark for Markdown.
+ *
+ * <p>Headings: HTML h1-h6 and DOCX "heading N" styles (through Tika's XHTML events), Markdown ATX
+ * and setext headings. Plain text and PDF give one section without headings. The title is the
+ * format's metadata title (HTML {@code <title>}, DOCX and PDF properties, Markdown front matter),
+ * else the first level-1 heading, else the file name.
+ *
+ * <p>Every failure is an {@link UnreadableDocumentException} whose message starts with the file's
+ * path and says what is wrong in words a user can act on; no Tika, POI or PDFBox exception escapes.
+ * Text beyond {@code maxChars} characters is refused rather than read, so one huge file cannot
+ * exhaust the heap.
+ *
+ * <p>Thread-safe: the Tika parsers are stateless and every call gets its own {@link ParseContext},
+ * handler and metadata.
+ */
+public final class TikaDocumentParser implements DocumentParser {
+
+    /** The default cap on a document's text: 50 million characters, about 100 MB on the heap. */
+    public static final long DEFAULT_MAX_CHARS = 50_000_000L;
+
+    /** What each extension is read as; the label names the format in error messages. */
+    private enum Format {
+        TEXT("text/plain", "text file"),
+        MARKDOWN("text/markdown", "Markdown file"),
+        HTML("text/html", "HTML file"),
+        PDF("application/pdf", "PDF"),
+        DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (.docx)");
+
+        final String mediaType;
+        final String label;
+
+        Format(String mediaType, String label) {
+            this.mediaType = mediaType;
+            this.label = label;
+        }
+    }
+
+    private static final Map<String, Format> EXTENSIONS = Map.of(
+            "txt", Format.TEXT, "text", Format.TEXT,
+            "md", Format.MARKDOWN, "markdown", Format.MARKDOWN,
+            "html", Format.HTML, "htm", Format.HTML,
+            "pdf", Format.PDF,
+            "docx", Format.DOCX);
+
+    /** An OLE2 compound file: how an encrypted .docx (or a .doc renamed to .docx) starts. */
+    private static final byte[] OLE2_MAGIC = {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1};
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final long maxChars;
+    private final Parser htmlParser = new JSoupParser();
+    private final Parser pdfParser = new PDFParser();
+    private final Parser docxParser = new OOXMLParser();
+    private final Parser ole2Parser = new OfficeParser();
+
+    /** A parser that accepts up to {@link #DEFAULT_MAX_CHARS} characters per document. */
+    public TikaDocumentParser() {
+        this(DEFAULT_MAX_CHARS);
+    }
+
+    /**
+     * @param maxChars the most characters of text one document may hold; a larger document is
+     *                 refused with an {@link UnreadableDocumentException}
+     */
+    public TikaDocumentParser(long maxChars) {
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars must be at least 1, got " + maxChars);
+        }
+        this.maxChars = maxChars;
+    }
+
+    /** The file name extensions this parser reads, lower case and without the dot, sorted. */
+    public static Set<String> supportedExtensions() {
+        return new TreeSet<>(EXTENSIONS.keySet());
+    }
+
+    @Override
+    public boolean supports(Path file) {
+        return format(file) != null;
+    }
+
+    @Override
+    public Document parse(Path file, String source) throws UnreadableDocumentException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(source, "source");
+        Format format = checkFile(file);
+        Metadata metadata = new Metadata();
+        SectionCollector collector = new SectionCollector(switch (format) {
+            case TEXT -> TextCleaner.LineBreaks.UNWRAP;
+            case PDF -> TextCleaner.LineBreaks.UNWRAP_AND_JOIN_HYPHENATED;
+            case MARKDOWN, HTML, DOCX -> TextCleaner.LineBreaks.KEEP;
+        });
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("content-type", format.mediaType);
+        String title;
+        try {
+            title = switch (format) {
+                case TEXT -> {
+                    TextDecoder.Decoded decoded = TextDecoder.decode(file, maxChars);
+                    info.put("charset", decoded.charset().name());
+                    collector.append(decoded.text());
+                    yield null;
+                }
+                case MARKDOWN -> {
+                    TextDecoder.Decoded decoded = TextDecoder.decode(file, maxChars);
+                    info.put("charset", decoded.charset().name());
+                    yield MarkdownSections.render(decoded.text(), collector);
+                }
+                case HTML, PDF, DOCX -> {
+                    parseWithTika(file, format, collector, metadata);
+                    yield metadata.get(TikaCoreProperties.TITLE);
+                }
+            };
+        } catch (IOException e) {
+            throw new UnreadableDocumentException(file + " could not be read: " + reason(e), e);
+        }
+        List<Section> sections = collector.finish();
+        if (sections.isEmpty()) throw noText(file, format, collector.headingCount() > 0);
+        copyMetadata(metadata, info);
+        return new Document(source, firstNonBlank(title, collector.firstH1(), fileName(file)), sections, info);
+    }
+
+    /** Checks what can be checked without parsing, in the order a user would fix things. */
+    private static Format checkFile(Path file) throws UnreadableDocumentException {
+        if (!Files.exists(file)) {
+            String why = Files.isSymbolicLink(file) ? " (it is a symbolic link to a missing file)" : "";
+            throw new UnreadableDocumentException(file + " does not exist" + why);
+        }
+        if (Files.isDirectory(file)) {
+            throw new UnreadableDocumentException(file + " is a folder, not a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UnreadableDocumentException(file + " is not a regular file (a device, pipe or socket)");
+        }
+        Format format = format(file);
+        if (format == null) {
+            String ext = extension(file);
+            throw new UnreadableDocumentException(file + " has an unsupported file type"
+                    + (ext.isEmpty() ? " (no extension)" : " '." + ext + "'")
+                    + ": supported are ." + String.join(", .", supportedExtensions()));
+        }
+        if (!Files.isReadable(file)) {
+            throw new UnreadableDocumentException(file + " cannot be read: permission denied;"
+                    + " check the file's permissions");
+        }
+        try {
+            if (Files.size(file) == 0) throw new UnreadableDocumentException(file + " is empty");
+        } catch (IOException e) {
+            throw new UnreadableDocumentException(file + " could not be read: " + reason(e), e);
+        }
+        return format;
+    }
+
+    private void parseWithTika(Path file, Format format, SectionCollector collector, Metadata metadata)
+            throws UnreadableDocumentException, IOException {
+        Parser parser = switch (format) {
+            case HTML -> {
+                TextDecoder.checkNotBinary(file, TextDecoder.readHead(file, TextDecoder.SNIFF_BYTES));
+                yield htmlParser;
+            }
+            case PDF -> pdfParser;
+            // an encrypted .docx is an OLE2 container around the encrypted package; only the OLE2
+            // parser recognises it and reports it as encrypted
+            case DOCX -> startsWith(file, OLE2_MAGIC) ? ole2Parser : docxParser;
+            default -> throw new IllegalStateException("not a Tika format: " + format);
+        };
+        XhtmlSectionHandler handler = new XhtmlSectionHandler(collector, switch (format) {
+            case HTML -> XhtmlSectionHandler.Layout.HTML;
+            case PDF -> XhtmlSectionHandler.Layout.PRINTED;
+            default -> XhtmlSectionHandler.Layout.WORD_PROCESSOR;
+        }, maxChars);
+        try (TikaInputStream in = TikaInputStream.get(file, metadata)) {
+            parser.parse(in, handler, metadata, newContext());
+        } catch (Exception e) { // Tika, SAX, I/O, and the runtime exceptions POI and PDFBox throw on bad input
+            throw failure(file, format, e);
+        }
+    }
+
+    /** A fresh context per call: Tika's configs are mutable and must not be shared across threads. */
+    private static ParseContext newContext() {
+        ParseContext context = new ParseContext();
+        PDFParserConfig pdf = new PDFParserConfig();
+        // bookmarks would be appended to the body as a list, duplicating the headings' text
+        pdf.setExtractBookmarksText(false);
+        pdf.setExtractInlineImages(false);
+        pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
+        context.set(PDFParserConfig.class, pdf);
+        OfficeParserConfig office = new OfficeParserConfig();
+        // running headers and footers ("Confidential", "Page 3") repeat on every page: noise for search
+        office.setIncludeHeadersAndFooters(false);
+        office.setIncludeDeletedContent(false);
+        office.setIncludeMoveFromContent(false);
+        context.set(OfficeParserConfig.class, office);
+        context.set(HtmlMapper.class, BlockHtmlMapper.INSTANCE);
+        // no Parser in the context: embedded files (images, attached spreadsheets) are not parsed
+        return context;
+    }
+
+    private UnreadableDocumentException failure(Path file, Format format, Exception e) {
+        if (hasCause(e, XhtmlSectionHandler.TextLimitExceeded.class)) return tooLarge(file, maxChars);
+        if (hasCause(e, EncryptedDocumentException.class)
+                || hasCause(e, org.apache.poi.EncryptedDocumentException.class)
+                || hasCause(e, InvalidPasswordException.class)) {
+            return new UnreadableDocumentException(file + " is password-protected: save an unprotected"
+                    + " copy and ingest that", e);
+        }
+        if (hasCause(e, AccessDeniedException.class)) {
+            return new UnreadableDocumentException(file + " cannot be read: permission denied;"
+                    + " check the file's permissions", e);
+        }
+        return new UnreadableDocumentException(file + " is not a valid " + format.label + ": " + reason(e), e);
+    }
+
+    static UnreadableDocumentException tooLarge(Path file, long maxChars) {
+        return new UnreadableDocumentException(String.format(Locale.ROOT,
+                "%s is too large: it holds more than %,d characters of text; split it into smaller"
+                        + " files or raise the parser's character limit", file, maxChars));
+    }
+
+    private static UnreadableDocumentException noText(Path file, Format format, boolean hadHeadings) {
+        if (hadHeadings) {
+            return new UnreadableDocumentException(file + " contains only headings, no text under them");
+        }
+        String hint = format == Format.PDF
+                ? " (scanned images are not supported: OCR is not included)" : "";
+        return new UnreadableDocumentException(file + " contains no extractable text" + hint);
+    }
+
+    /** Keeps the metadata a user may filter or cite by; Tika's many raw keys stay behind. */
+    private static void copyMetadata(Metadata metadata, Map<String, String> info) {
+        String[] authors = metadata.getValues(TikaCoreProperties.CREATOR);
+        if (authors.length > 0) info.put("author", String.join(", ", authors));
+        putIfPresent(info, "created", metadata, TikaCoreProperties.CREATED);
+        putIfPresent(info, "modified", metadata, TikaCoreProperties.MODIFIED);
+        putIfPresent(info, "language", metadata, TikaCoreProperties.LANGUAGE);
+        putIfPresent(info, "pages", metadata, PagedText.N_PAGES);
+    }
+
+    private static void putIfPresent(Map<String, String> info, String key, Metadata metadata, Property property) {
+        String value = metadata.get(property);
+        if (value != null && !value.isBlank()) info.put(key, value.strip());
+    }
+
+    /** The innermost message: Tika wraps the parser library's precise reason in generic ones. */
+    private static String reason(Throwable e) {
+        String reason = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t instanceof FileSystemException fse ? fseMessage(fse) : t.getMessage();
+            if (message != null && !message.isBlank()) reason = message.strip();
+        }
+        return reason != null ? reason : e.getClass().getSimpleName();
+    }
+
+    private static String fseMessage(FileSystemException e) {
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
+    }
+
+    private static boolean startsWith(Path file, byte[] magic) throws IOException {
+        byte[] head = TextDecoder.readHead(file, magic.length);
+        return Arrays.equals(head, magic);
+    }
+
+    private static Format format(Path file) {
+        return EXTENSIONS.get(extension(file));
+    }
+
+    private static String extension(Path file) {
+        String name = fileName(file);
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String fileName(Path file) {
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
+    }
+
+    /** The first value with text, on one line: titles are shown in lists and citations. */
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) return WHITESPACE.matcher(v.strip()).replaceAll(" ");
+        }
+        throw new IllegalStateException("the file name is never blank");
+    }
+
+    /**
+     * Tika's default HTML mapping drops div, br, section and other layout elements, which glues the
+     * text of adjacent blocks together ("Home</div><div>News" becomes "HomeNews"); this mapping
+     * passes them through so {@link XhtmlSectionHandler} can break lines, and discards the content
+     * of elements that never hold document text.
+     */
+    private static final class BlockHtmlMapper implements HtmlMapper {
+        static final BlockHtmlMapper INSTANCE = new BlockHtmlMapper();
+
+        private static final Set<String> BLOCKS = Set.of("div", "br", "hr", "section", "article", "main",
+                "header", "footer", "nav", "aside", "figure", "figcaption", "details", "summary", "caption",
+                "form", "fieldset");
+        private static final Set<String> DISCARD = Set.of("script", "style", "noscript", "template", "svg",
+                "canvas", "object", "embed", "iframe", "frame", "frameset", "button", "select", "textarea");
+
+        @Override
+        public String mapSafeElement(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            return BLOCKS.contains(lower) ? lower : DefaultHtmlMapper.INSTANCE.mapSafeElement(name);
+        }
+
+        @Override
+        public boolean isDiscardElement(String name) {
+            return DISCARD.contains(name.toLowerCase(Locale.ROOT)) || DefaultHtmlMapper.INSTANCE.isDiscardElement(name);
+        }
+
+        @Override
+        public String mapSafeAttribute(String elementName, String attributeName) {
+            return DefaultHtmlMapper.INSTANCE.mapSafeAttribute(elementName, attributeName);
+        }
+    }
+}
