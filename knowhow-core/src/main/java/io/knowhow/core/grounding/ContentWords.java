@@ -1,0 +1,102 @@
+package io.knowhow.core.grounding;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Word-level text handling for grounding: content terms (stop words removed, lightly stemmed) and the
+ * key terms (numbers, names) a supporting passage must contain.
+ *
+ * <p>NOTE: close to the extractive generator's {@code Terms} in knowhow-llm, kept apart because core
+ * must not depend on a generator module; the two should agree on what a word is.
+ */
+final class ContentWords {
+    private ContentWords() {}
+
+    /** Function words, question words and answer fillers: they say nothing about what a sentence claims. */
+    static final Set<String> STOP = Set.of(
+            "a", "an", "the", "and", "or", "but", "if", "then", "of", "at", "by", "for", "with", "about", "against",
+            "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down",
+            "in", "out", "on", "off", "over", "under", "again", "further", "once", "here", "there", "all", "any",
+            "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same",
+            "so", "than", "too", "very", "can", "will", "just", "should", "now", "is", "are", "was", "were", "be",
+            "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "would", "could", "may",
+            "might", "must", "shall", "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her",
+            "it", "its", "they", "them", "their", "this", "that", "these", "those", "what", "which", "who", "whom",
+            "whose", "when", "where", "why", "how", "as", "also", "s", "t", "one", "many", "much", "called",
+            "according", "evidence", "document", "documents", "states", "stated", "say", "says", "said", "mentioned",
+            "yes", "however", "therefore", "thus", "while", "although", "because", "since", "well", "like");
+
+    /** Digits grouped with commas or thin spaces ("1,000", "10 000"), joined so both spellings meet. */
+    private static final Pattern DIGIT_GROUPS = Pattern.compile("(?<=\\d)[,\u202f\u00a0](?=\\d{3}\\b)");
+
+    /** Lower-cased word and number tokens, accents folded, digit groups joined. */
+    static List<String> tokens(String text) {
+        String folded = Normalizer.normalize(DIGIT_GROUPS.matcher(text).replaceAll(""), Normalizer.Form.NFD)
+                .replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>();
+        int i = 0, n = folded.length();
+        while (i < n) {
+            while (i < n && !Character.isLetterOrDigit(folded.charAt(i))) i++;
+            int s = i;
+            while (i < n && (Character.isLetterOrDigit(folded.charAt(i))
+                    || (folded.charAt(i) == '\'' && i + 1 < n && Character.isLetter(folded.charAt(i + 1))))) i++;
+            if (i > s) out.add(folded.substring(s, i).replace("'", ""));
+        }
+        return out;
+    }
+
+    /** Distinct content terms, stemmed, in order of first occurrence. */
+    static Set<String> content(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String t : tokens(text)) if (!STOP.contains(t)) out.add(stem(t));
+        return out;
+    }
+
+    /**
+     * Terms a supporting passage must contain for a sentence to rest on it: numbers, and capitalised
+     * words other than a sentence's first. These are where invented answers differ from their source
+     * ("$49" for "$59", "Globex" for "Acme") while every other word still overlaps, so overlap and
+     * embedding similarity alone would pass them.
+     */
+    static Set<String> keyTerms(String sentence) {
+        Set<String> keys = new LinkedHashSet<>();
+        String[] words = DIGIT_GROUPS.matcher(sentence.strip()).replaceAll("").split("\\s+");
+        boolean sentenceStart = true;
+        for (String raw : words) {
+            String w = raw.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
+            if (w.isEmpty()) {
+                // A bullet starts a clause: the capital after it is not a name.
+                sentenceStart |= raw.equals("-") || raw.equals("*") || raw.equals("•");
+                continue;
+            }
+            boolean number = w.chars().anyMatch(Character::isDigit);
+            boolean name = !sentenceStart && Character.isUpperCase(w.charAt(0));
+            // After a colon, or a sentence end inside the text, a capital starts a clause, not a name.
+            sentenceStart = raw.endsWith(":") || raw.endsWith(".") || raw.endsWith("?") || raw.endsWith("!");
+            if (!number && !name) continue;
+            for (String t : tokens(w)) if (!STOP.contains(t)) keys.add(stem(t));
+        }
+        return keys;
+    }
+
+    /**
+     * Strips common English inflections so "installing", "installed", "installs" meet. Deliberately
+     * light: aggressive stemming merges unrelated words, and names must survive intact.
+     */
+    static String stem(String t) {
+        if (t.length() <= 3 || Character.isDigit(t.charAt(0))) return t;
+        if (t.endsWith("ies") && t.length() > 4) return t.substring(0, t.length() - 3) + "y";
+        if (t.endsWith("sses")) return t.substring(0, t.length() - 2);
+        if (t.endsWith("ing") && t.length() > 5) return t.substring(0, t.length() - 3);
+        if (t.endsWith("ed") && t.length() > 4) return t.substring(0, t.length() - 2);
+        if (t.endsWith("es") && t.length() > 4 && "sxz".indexOf(t.charAt(t.length() - 3)) >= 0) return t.substring(0, t.length() - 2);
+        if (t.endsWith("s") && !t.endsWith("ss") && !t.endsWith("us") && !t.endsWith("is")) return t.substring(0, t.length() - 1);
+        return t;
+    }
+}
