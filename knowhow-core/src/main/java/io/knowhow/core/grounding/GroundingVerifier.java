@@ -1,5 +1,7 @@
 package io.knowhow.core.grounding;
 
+import io.knowhow.core.text.ContentWords;
+
 import io.knowhow.core.model.Answer;
 import io.knowhow.core.model.Grounding;
 import io.knowhow.core.model.Hit;

@@ -4,17 +4,16 @@ import io.knowhow.core.model.Generation;
 import io.knowhow.core.model.GenerationRequest;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.port.Generator;
+import io.knowhow.core.text.ContentWords;
 
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Answers by quoting the evidence: picks the sentence(s) that best cover the question and cites them,
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  * quoting them would answer a different question.
  */
 public final class ExtractiveGenerator implements Generator {
-    private static final Pattern NUMBER = Pattern.compile("\\d+");
 
     /**
      * @param minCoverage  least share of the question's term weight the best sentence must contain
@@ -66,7 +64,7 @@ public final class ExtractiveGenerator implements Generator {
 
     @Override
     public Generation generate(GenerationRequest request) {
-        List<String> questionTerms = new ArrayList<>(new LinkedHashSet<>(Terms.content(request.question())));
+        List<String> questionTerms = new ArrayList<>(ContentWords.content(request.question()));
         if (questionTerms.isEmpty() || request.evidence().isEmpty()) return Generation.abstain();
 
         List<Sentence> sentences = split(request.evidence());
@@ -75,7 +73,7 @@ public final class ExtractiveGenerator implements Generator {
 
         Set<String> evidenceTerms = new HashSet<>();
         for (Sentence s : sentences) evidenceTerms.addAll(s.terms());
-        for (String key : keyTerms(request.question(), questionTerms)) {
+        for (String key : ContentWords.keyTerms(request.question())) {
             if (!evidenceTerms.contains(key)) return Generation.abstain();
         }
 
@@ -126,7 +124,7 @@ public final class ExtractiveGenerator implements Generator {
                 for (String line : text.substring(start, end).split("\\n\\s*\\n")) {
                     String s = line.strip().replaceAll("\\s+", " ");
                     if (s.length() < 3) continue;
-                    out.add(new Sentence(e, e, s, new HashSet<>(Terms.content(s))));
+                    out.add(new Sentence(e, e, s, new HashSet<>(ContentWords.content(s))));
                 }
             }
         }
@@ -142,24 +140,5 @@ public final class ExtractiveGenerator implements Generator {
             idf.put(t, Math.log(1.0 + (n + 1.0) / (df + 0.5)));
         }
         return idf;
-    }
-
-    /**
-     * Terms the evidence must contain for an answer to be about the question at all: numbers and
-     * capitalised words that are not the first word of the question. Common nouns are left to the
-     * coverage threshold, since passages paraphrase them.
-     */
-    private static Set<String> keyTerms(String question, List<String> questionTerms) {
-        Set<String> keys = new LinkedHashSet<>();
-        String[] words = question.strip().split("\\s+");
-        for (int i = 0; i < words.length; i++) {
-            String w = words[i].replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
-            if (w.isEmpty()) continue;
-            boolean number = NUMBER.matcher(w).find();
-            boolean name = i > 0 && Character.isUpperCase(w.charAt(0));
-            if (!number && !name) continue;
-            for (String t : Terms.content(w)) if (questionTerms.contains(t)) keys.add(t);
-        }
-        return keys;
     }
 }

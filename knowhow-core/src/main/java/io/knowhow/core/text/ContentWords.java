@@ -1,4 +1,4 @@
-package io.knowhow.core.grounding;
+package io.knowhow.core.text;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -9,17 +9,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Word-level text handling for grounding: content terms (stop words removed, lightly stemmed) and the
- * key terms (numbers, names) a supporting passage must contain.
- *
- * <p>NOTE: close to the extractive generator's {@code Terms} in knowhow-llm, kept apart because core
- * must not depend on a generator module; the two should agree on what a word is.
+ * Word-level text handling shared by grounding checks and the extractive generator: content terms
+ * (stop words removed, lightly stemmed) and key terms (numbers, names). One definition of "a word", so
+ * that what the generator quotes and what the verifier accepts agree.
  */
-final class ContentWords {
+public final class ContentWords {
     private ContentWords() {}
 
     /** Function words, question words and answer fillers: they say nothing about what a sentence claims. */
-    static final Set<String> STOP = Set.of(
+    public static final Set<String> STOP = Set.of(
             "a", "an", "the", "and", "or", "but", "if", "then", "of", "at", "by", "for", "with", "about", "against",
             "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down",
             "in", "out", "on", "off", "over", "under", "again", "further", "once", "here", "there", "all", "any",
@@ -36,7 +34,7 @@ final class ContentWords {
     private static final Pattern DIGIT_GROUPS = Pattern.compile("(?<=\\d)[,\u202f\u00a0](?=\\d{3}\\b)");
 
     /** Lower-cased word and number tokens, accents folded, digit groups joined. */
-    static List<String> tokens(String text) {
+    public static List<String> tokens(String text) {
         String folded = Normalizer.normalize(DIGIT_GROUPS.matcher(text).replaceAll(""), Normalizer.Form.NFD)
                 .replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>();
@@ -52,7 +50,7 @@ final class ContentWords {
     }
 
     /** Distinct content terms, stemmed, in order of first occurrence. */
-    static Set<String> content(String text) {
+    public static Set<String> content(String text) {
         Set<String> out = new LinkedHashSet<>();
         for (String t : tokens(text)) if (!STOP.contains(t)) out.add(stem(t));
         return out;
@@ -64,7 +62,7 @@ final class ContentWords {
      * ("$49" for "$59", "Globex" for "Acme") while every other word still overlaps, so overlap and
      * embedding similarity alone would pass them.
      */
-    static Set<String> keyTerms(String sentence) {
+    public static Set<String> keyTerms(String sentence) {
         Set<String> keys = new LinkedHashSet<>();
         String[] words = DIGIT_GROUPS.matcher(sentence.strip()).replaceAll("").split("\\s+");
         boolean sentenceStart = true;
@@ -89,7 +87,7 @@ final class ContentWords {
      * Strips common English inflections so "installing", "installed", "installs" meet. Deliberately
      * light: aggressive stemming merges unrelated words, and names must survive intact.
      */
-    static String stem(String t) {
+    public static String stem(String t) {
         if (t.length() <= 3 || Character.isDigit(t.charAt(0))) return t;
         if (t.endsWith("ies") && t.length() > 4) return t.substring(0, t.length() - 3) + "y";
         if (t.endsWith("sses")) return t.substring(0, t.length() - 2);
