@@ -1,0 +1,129 @@
+package io.knowhow.store.lucene;
+
+import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.SourceRecord;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Lucene documents of a {@link LuceneKnowledgeStore}: field names, and the mapping between records
+ * and documents in both directions. The layout is described field by field in the store's class javadoc;
+ * a change here that old indexes cannot read needs a new {@link LuceneKnowledgeStore#FORMAT_VERSION}.
+ */
+final class IndexLayout {
+    /** Which of the two document kinds a document is; every document has it. */
+    static final String KIND = "kind";
+    static final String KIND_CHUNK = "chunk";
+    static final String KIND_SOURCE = "source";
+
+    /** The source key, on both kinds, so that one delete-by-term removes a source and all its chunks. */
+    static final String SOURCE = "source";
+
+    static final String ID = "id";
+    static final String ORDINAL = "ordinal";
+    static final String TEXT = "text";
+    /** The BM25 field: headings and text analyzed together, so a heading's words find its chunks. */
+    static final String CONTENT = "content";
+    static final String HEADING_PATH = "headingPath";
+    static final String TAGS = "tags";
+    static final String ACCESS_GROUPS = "accessGroups";
+    /**
+     * Set on chunks without access groups. A separate field rather than a marker value among the groups,
+     * so no group name a user picks can collide with it.
+     */
+    static final String PUBLIC = "public";
+    static final String PUBLIC_VALUE = "true";
+    static final String START_CHAR = "startChar";
+    static final String END_CHAR = "endChar";
+    static final String TOKEN_COUNT = "tokenCount";
+    static final String VECTOR = "vector";
+
+    // Source documents store their sets under their own names: Lucene requires one field name to be
+    // indexed the same way in every document, and the chunks' tags and groups are indexed for filters.
+    static final String CONTENT_HASH = "contentHash";
+    static final String SIZE_BYTES = "sizeBytes";
+    static final String CHUNK_COUNT = "chunkCount";
+    static final String INGESTED_AT = "ingestedAt";
+    static final String SOURCE_TAGS = "sourceTags";
+    static final String SOURCE_ACCESS_GROUPS = "sourceAccessGroups";
+
+    private IndexLayout() {}
+
+    static Term sourceTerm(String source) {
+        return new Term(SOURCE, source);
+    }
+
+    static Document chunkDocument(Chunk chunk, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(KIND, KIND_CHUNK, Field.Store.NO));
+        doc.add(new StringField(SOURCE, chunk.source(), Field.Store.YES));
+        doc.add(new StringField(ID, chunk.id(), Field.Store.YES));
+        doc.add(new StoredField(ORDINAL, chunk.ordinal()));
+        doc.add(new StoredField(TEXT, chunk.text()));
+        doc.add(new TextField(CONTENT, searchableText(chunk), Field.Store.NO));
+        for (String heading : chunk.headingPath()) doc.add(new StoredField(HEADING_PATH, heading));
+        for (String tag : sorted(chunk.tags())) doc.add(new StringField(TAGS, tag, Field.Store.YES));
+        for (String group : sorted(chunk.accessGroups())) doc.add(new StringField(ACCESS_GROUPS, group, Field.Store.YES));
+        if (chunk.accessGroups().isEmpty()) doc.add(new StringField(PUBLIC, PUBLIC_VALUE, Field.Store.NO));
+        doc.add(new StoredField(START_CHAR, chunk.startChar()));
+        doc.add(new StoredField(END_CHAR, chunk.endChar()));
+        doc.add(new StoredField(TOKEN_COUNT, chunk.tokenCount()));
+        doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        return doc;
+    }
+
+    static Document sourceDocument(SourceRecord source) {
+        Document doc = new Document();
+        doc.add(new StringField(KIND, KIND_SOURCE, Field.Store.NO));
+        doc.add(new StringField(SOURCE, source.source(), Field.Store.YES));
+        doc.add(new StoredField(CONTENT_HASH, source.contentHash()));
+        doc.add(new StoredField(SIZE_BYTES, source.sizeBytes()));
+        doc.add(new StoredField(CHUNK_COUNT, source.chunkCount()));
+        if (source.ingestedAt() != null) doc.add(new StoredField(INGESTED_AT, source.ingestedAt().toString()));
+        for (String tag : sorted(source.tags())) doc.add(new StoredField(SOURCE_TAGS, tag));
+        for (String group : sorted(source.accessGroups())) doc.add(new StoredField(SOURCE_ACCESS_GROUPS, group));
+        return doc;
+    }
+
+    static Chunk toChunk(Document doc) {
+        return new Chunk(doc.get(ID), doc.get(SOURCE), intValue(doc, ORDINAL), doc.get(TEXT),
+                List.of(doc.getValues(HEADING_PATH)), intValue(doc, START_CHAR), intValue(doc, END_CHAR),
+                intValue(doc, TOKEN_COUNT), Set.of(doc.getValues(TAGS)), Set.of(doc.getValues(ACCESS_GROUPS)));
+    }
+
+    static SourceRecord toSource(Document doc) {
+        String ingestedAt = doc.get(INGESTED_AT);
+        return new SourceRecord(doc.get(SOURCE), doc.get(CONTENT_HASH), doc.getField(SIZE_BYTES).numericValue().longValue(),
+                intValue(doc, CHUNK_COUNT), ingestedAt == null ? null : Instant.parse(ingestedAt),
+                Set.of(doc.getValues(SOURCE_TAGS)), Set.of(doc.getValues(SOURCE_ACCESS_GROUPS)));
+    }
+
+    private static String searchableText(Chunk chunk) {
+        if (chunk.headingPath().isEmpty()) return chunk.text();
+        return String.join("\n", chunk.headingPath()) + "\n" + chunk.text();
+    }
+
+    private static int intValue(Document doc, String field) {
+        IndexableField f = doc.getField(field);
+        return f.numericValue().intValue();
+    }
+
+    // Sets iterate in an unspecified order; sorting keeps the bytes of an index a function of its input.
+    private static List<String> sorted(Set<String> values) {
+        List<String> list = new ArrayList<>(values);
+        list.sort(null);
+        return list;
+    }
+}

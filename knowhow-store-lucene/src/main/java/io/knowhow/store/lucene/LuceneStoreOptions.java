@@ -1,0 +1,54 @@
+package io.knowhow.store.lucene;
+
+import java.util.Objects;
+
+/**
+ * Tuning of a {@link LuceneKnowledgeStore}.
+ *
+ * <p>{@link #DEFAULTS} come from {@code io.knowhow.bench.VectorFormatBench}: 100,000 synthetic clustered
+ * 384-dimensional unit vectors (3 segments), 500 queries, k=10, recall against brute force, through the
+ * store's API. Recall is deterministic; p50 latency is the range over two or three runs on a shared
+ * 2-core machine, where it moved by up to 70%:
+ *
+ * <pre>
+ * format   candidates  recall@10  p50 ms    index MB
+ * FLOAT32          50      0.799  1.2-1.3     163
+ * FLOAT32         100      0.894  1.7-2.3     163
+ * FLOAT32         200      0.955  2.5-2.8     163
+ * INT8            200      0.954  2.9-4.1     203
+ * INT4            200      0.952  3.0-5.3     184
+ * BINARY          200      0.925  2.2-2.5     169
+ * </pre>
+ *
+ * <p>Because candidates are rescored with the float vectors, the 8- and 4-bit formats lose almost no
+ * recall (0.3 points at most), but neither were they faster while the vectors fit in memory, and they
+ * take more disk (they keep the floats as well). Hence FLOAT32; {@link VectorFormat#INT4} is the choice for a knowledge base whose
+ * vectors outgrow memory, since the graph search then reads an eighth of the bytes (not measured here).
+ * 200 candidates buy six points of recall over 100 for about a millisecond.
+ *
+ * @param vectorFormat    how vectors are kept in the HNSW graph
+ * @param denseCandidates how many neighbours a dense search collects before keeping the best k (at least
+ *                        k). Lucene uses this number as the search's beam width too, so it is the knob
+ *                        between recall and latency; all of them are rescored with the float vectors.
+ */
+public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates) {
+    /** Most one search may ask Lucene for; far past the point where more candidates stop helping. */
+    static final int MAX_CANDIDATES = 10_000;
+
+    public static final LuceneStoreOptions DEFAULTS = new LuceneStoreOptions(VectorFormat.FLOAT32, 200);
+
+    public LuceneStoreOptions {
+        Objects.requireNonNull(vectorFormat, "vectorFormat");
+        if (denseCandidates < 1 || denseCandidates > MAX_CANDIDATES)
+            throw new IllegalArgumentException(
+                    "denseCandidates must be between 1 and " + MAX_CANDIDATES + ", got " + denseCandidates);
+    }
+
+    public LuceneStoreOptions withVectorFormat(VectorFormat format) {
+        return new LuceneStoreOptions(format, denseCandidates);
+    }
+
+    public LuceneStoreOptions withDenseCandidates(int candidates) {
+        return new LuceneStoreOptions(vectorFormat, candidates);
+    }
+}
