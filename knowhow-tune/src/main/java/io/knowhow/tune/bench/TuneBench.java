@@ -1,0 +1,169 @@
+package io.knowhow.tune.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.knowhow.tune.model.DecoderModel;
+import io.knowhow.tune.model.Family;
+import io.knowhow.tune.model.KvCache;
+import io.knowhow.tune.model.LoraConfig;
+import io.knowhow.tune.model.LoraWeights;
+import io.knowhow.tune.model.ModelConfig;
+import io.knowhow.tune.model.Torch;
+import io.knowhow.tune.model.TrainingBatch;
+import io.knowhow.tune.train.AdamW;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Measures LoRA and full fine-tuning throughput, KV-cached decoding speed and peak memory on a model of
+ * SmolLM2-135M's shape (hidden 576, 30 layers, 9 heads, 3 kv heads, MLP 1536, vocabulary 49152, tied
+ * embeddings) with random weights, and prints a table.
+ *
+ * <p>Also measures what the machine can do at best, a large f32 matmul in libtorch, and reports each
+ * phase's achieved FLOP/s against it. Training FLOPs are counted the usual way: 2 per parameter per
+ * token forward, 2 more for activation gradients, and for full fine-tuning 2 more for weight gradients
+ * (6N in all); LoRA skips the frozen weights' gradients (≈4N). Attention's T² terms are included.
+ *
+ * <pre>
+ * usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full]
+ * </pre>
+ */
+public final class TuneBench {
+    private TuneBench() {}
+
+    public static void main(String[] args) throws IOException {
+        int seq = 256, steps = 4, prompt = 64, decode = 64, threads = 0;
+        boolean skipFull = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seq" -> seq = Integer.parseInt(args[++i]);
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--prompt" -> prompt = Integer.parseInt(args[++i]);
+                case "--decode" -> decode = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--skip-full" -> skipFull = true;
+                default -> {
+                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full]");
+                    System.exit(2);
+                }
+            }
+        }
+        Torch.engine();
+        if (threads > 0) JniUtils.setNumThreads(threads);
+        Torch.gradMode(false);
+        ModelConfig config = ModelConfig.of(Family.LLAMA, 49152, 576, 1536, 30, 9, 3, 8192, true);
+        System.out.printf("model: SmolLM2-135M shape, %,d parameters, random weights; seq %d; libtorch threads %d; cores %d%n",
+                config.parameterCount(), seq, JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors());
+
+        double peak = matmulFlops();
+        System.out.printf("machine: f32 matmul 2048x2048x2048 in libtorch: %.1f GFLOP/s (the practical ceiling below)%n", peak / 1e9);
+
+        try (DecoderModel model = DecoderModel.random(config, 42)) {
+            TrainingBatch batch = randomBatch(seq, config.vocabSize());
+            double n = config.parameterCount();
+            double attn = 2.0 * config.layers() * seq * config.heads() * config.headDim(); // per token: q·k and p·v, causal half counted as whole
+
+            LoraConfig lc = new LoraConfig(8, 16, 0.0, LoraConfig.DEFAULT_TARGETS, false, "bench");
+            LoraWeights lora = LoraWeights.init(config, lc, model.manager(), 1);
+            double loraTps = train(model, lora, lora.named(), batch, steps);
+            report("LoRA r=8 q,k,v,o training", loraTps, (4 * n + 3 * attn) * loraTps, peak);
+
+            double fullTps = Double.NaN;
+            if (!skipFull) {
+                fullTps = train(model, null, model.weights().named(), batch, steps);
+                report("full fine-tuning", fullTps, (6 * n + 3 * attn) * fullTps, peak);
+                model.weights().named().values().forEach(a -> a.setRequiresGradient(false));
+            }
+
+            double[] gen = generate(model, prompt, decode, config.vocabSize());
+            report("prefill (" + prompt + " tokens)", gen[0], 2 * n * gen[0], peak);
+            report("decode with KV cache", gen[1], 2 * n * gen[1], peak);
+        }
+        System.out.printf("peak RSS (VmHWM): %s%n", peakRss());
+    }
+
+    private static void report(String phase, double tokensPerSecond, double flops, double peak) {
+        System.out.printf("%-34s %9.1f tokens/s   %7.1f GFLOP/s   %5.1f%% of matmul peak%n", phase, tokensPerSecond, flops / 1e9,
+                100 * flops / peak);
+    }
+
+    private static TrainingBatch randomBatch(int seq, int vocab) {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] tokens = new int[seq];
+        boolean[] targets = new boolean[seq];
+        for (int i = 0; i < seq; i++) {
+            tokens[i] = r.nextInt(vocab);
+            targets[i] = i >= seq / 2; // prompt then answer: loss on the second half, as on instruction data
+        }
+        return new TrainingBatch(new int[][] {tokens}, new boolean[][] {targets});
+    }
+
+    /** Tokens per second of forward + backward + AdamW, after one warm-up step. */
+    private static double train(DecoderModel model, LoraWeights lora, Map<String, NDArray> trainable, TrainingBatch batch, int steps) {
+        trainable.values().forEach(a -> a.setRequiresGradient(true));
+        AdamW adam = AdamW.standard(trainable, model.manager(), 0);
+        long start = 0;
+        for (int s = 0; s <= steps; s++) {
+            if (s == 1) start = System.nanoTime();
+            try (NDManager scope = model.manager().newSubManager()) {
+                try (GradientCollector c = Torch.engine().newGradientCollector()) {
+                    c.backward(model.loss(batch, lora, true, scope).mean());
+                }
+            }
+            adam.step(1e-4, 1.0);
+        }
+        return (double) steps * batch.tokenCount() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** {prefill tokens/s, decode tokens/s} for a random prompt, greedy, through the KV cache. */
+    private static double[] generate(DecoderModel model, int prompt, int decode, int vocab) {
+        long[] ids = new SplittableRandom(3).longs(prompt, 0, vocab).toArray();
+        try (NDManager scope = model.manager().newSubManager(); KvCache cache = new KvCache(model.config(), 1, prompt + decode + 1, scope)) {
+            long t0 = System.nanoTime();
+            long next = argmaxLast(model, scope, cache, ids);
+            double prefill = prompt / ((System.nanoTime() - t0) / 1e9);
+            long t1 = System.nanoTime();
+            for (int i = 0; i < decode; i++) next = argmaxLast(model, scope, cache, new long[] {next});
+            return new double[] {prefill, decode / ((System.nanoTime() - t1) / 1e9)};
+        }
+    }
+
+    private static long argmaxLast(DecoderModel model, NDManager parent, KvCache cache, long[] ids) {
+        try (NDManager step = parent.newSubManager()) {
+            NDArray hidden = model.forward(Torch.longs(step, ids, 1, ids.length), cache, null, false);
+            return model.logits(hidden.get(new NDIndex("0, {}", ids.length - 1))).argMax().getLong();
+        }
+    }
+
+    /** Best of a few 2048³ f32 matmuls, in FLOP/s. */
+    private static double matmulFlops() {
+        try (NDManager m = Torch.newManager()) {
+            NDArray a = m.randomNormal(0, 1, new Shape(2048, 2048), DataType.FLOAT32);
+            NDArray b = m.randomNormal(0, 1, new Shape(2048, 2048), DataType.FLOAT32);
+            double best = 0;
+            for (int i = 0; i < 4; i++) {
+                long t = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0);
+                }
+                best = Math.max(best, 2.0 * 2048 * 2048 * 2048 / ((System.nanoTime() - t) / 1e9));
+            }
+            return best;
+        }
+    }
+
+    private static String peakRss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+            if (line.startsWith("VmHWM:")) return line.substring(6).strip();
+        return "unknown (no /proc/self/status)";
+    }
+}
