@@ -1,0 +1,175 @@
+package io.knowhow.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.tune.TuneListener;
+import io.knowhow.tune.TuneOptions;
+import io.knowhow.tune.TunePlan;
+import io.knowhow.tune.TuneProgress;
+import io.knowhow.tune.TuneResult;
+import io.knowhow.tune.Tuner;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code knowhow tune DATA --base DIR}: LoRA or full fine-tuning of a local HF-format decoder. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = {"Fine-tune a local Hugging Face model directory (config.json, tokenizer.json, *.safetensors;",
+                "Llama, Qwen2, SmolLM, Mistral) on JSONL pairs — {\"messages\":[...]} or {\"input\":..,\"output\":..}.",
+                "For behaviour, format and style; facts belong in the knowledge base (ingest).",
+                "On success the result becomes the model of `ask --strategy tuned|hybrid` (see --no-activate).",
+                "Ctrl-C writes a checkpoint; run again with --resume to continue."})
+final class TuneCommand extends KbCommand {
+    @Parameters(paramLabel = "DATA", description = "training data, JSONL")
+    Path data;
+
+    @Option(names = "--base", required = true, paramLabel = "DIR", description = "base model directory")
+    Path base;
+
+    @Option(names = "--method", defaultValue = "lora", description = "lora (default) or full")
+    String method;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "where the adapter/model goes (default: KB/tuned/DATA-METHOD)")
+    Path output;
+
+    @Option(names = "--epochs", defaultValue = "3") int epochs;
+    @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default 2e-4 for LoRA, 2e-5 for full)") Double lr;
+    @Option(names = "--rank", defaultValue = "8", description = "LoRA rank (default ${DEFAULT-VALUE})") int rank;
+    @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha (default ${DEFAULT-VALUE})") double alpha;
+    @Option(names = "--dropout", defaultValue = "0.05", description = "LoRA dropout (default ${DEFAULT-VALUE})") double dropout;
+    @Option(names = "--targets", split = ",", paramLabel = "M", description = "LoRA target modules (default q,k,v,o)") List<String> targets;
+    @Option(names = "--batch-size", defaultValue = "4") int batchSize;
+    @Option(names = "--grad-accumulation", defaultValue = "1") int gradAccumulation;
+    @Option(names = "--max-seq-len", defaultValue = "512") int maxSeqLen;
+    @Option(names = "--val-fraction", defaultValue = "0.1") double valFraction;
+    @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (default ${DEFAULT-VALUE})") int checkpointEvery;
+    @Option(names = "--patience", defaultValue = "2", description = "epochs without validation improvement before stopping") int patience;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--merge", description = "also write base + adapter as a full model directory") boolean merge;
+    @Option(names = "--resume", description = "continue from the checkpoint in the output directory") boolean resume;
+    @Option(names = "--no-activate", description = "do not make the result the model of ask --strategy tuned|hybrid") boolean noActivate;
+    @Option(names = "--json", description = "print the result as JSON") boolean json;
+
+    @Override
+    int run(KnowhowRuntime runtime) {
+        TuneOptions.Method m = TuneOptions.Method.parse(method);
+        Path out = output != null ? output : runtime.kbDir().resolve("tuned")
+                .resolve(stem(data) + "-" + m.label().toLowerCase(Locale.ROOT));
+        TuneOptions.Builder b = TuneOptions.builder(out).method(m).epochs(epochs).rank(rank).alpha(alpha).dropout(dropout)
+                .batchSize(batchSize).gradAccumulation(gradAccumulation).maxSeqLen(maxSeqLen).valFraction(valFraction)
+                .checkpointEvery(checkpointEvery).earlyStoppingPatience(valFraction > 0 ? patience : 0).seed(seed).merge(merge).resume(resume);
+        if (lr != null) b.learningRate(lr);
+        if (targets != null) b.targetModules(targets);
+        TuneOptions options = b.build();
+
+        Tuner tuner = new Tuner();
+        Thread hook = tuner.shutdownHook();
+        Runtime.getRuntime().addShutdownHook(hook);
+        TuneResult result;
+        try (Bar bar = new Bar(!json && System.console() != null)) {
+            result = tuner.run(base, data, options, bar);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and writes the checkpoint.
+            }
+        }
+        if (!noActivate && !result.interrupted()) activate(runtime, result);
+        if (json) out().println(Json.write(toJson(result)));
+        else print(result);
+        return result.interrupted() ? 130 : 0;
+    }
+
+    private void activate(KnowhowRuntime runtime, TuneResult r) {
+        KbConfig cfg = runtime.config();
+        if (r.merged().isPresent()) {
+            cfg.set("tuned.model", r.merged().get().toAbsolutePath().toString());
+            cfg.set("tuned.adapter", null);
+        } else if (r.method() == TuneOptions.Method.LORA && r.artifact().isPresent()) {
+            cfg.set("tuned.model", base.toAbsolutePath().normalize().toString());
+            cfg.set("tuned.adapter", r.artifact().get().toAbsolutePath().toString());
+        } else if (r.artifact().isPresent()) {
+            cfg.set("tuned.model", r.artifact().get().toAbsolutePath().toString());
+            cfg.set("tuned.adapter", null);
+        }
+    }
+
+    private void print(TuneResult r) {
+        out().printf("%s fine-tuning %s: %d/%d steps in %s, final loss %.4f%s%n", r.method().label(),
+                r.interrupted() ? "interrupted" : "done", r.stepsCompleted(), r.totalSteps(), r.elapsed().toString().substring(2).toLowerCase(Locale.ROOT),
+                r.finalLoss(), r.bestValidationLoss().isPresent() ? String.format(Locale.ROOT, ", best validation loss %.4f", r.bestValidationLoss().getAsDouble()) : "");
+        out().printf("examples: %d train, %d validation, %d truncated to %d tokens%s%n", r.trainExamples(), r.validationExamples(),
+                r.truncatedExamples(), maxSeqLen, r.stoppedEarly() ? "; stopped early (validation loss stopped improving)" : "");
+        r.artifact().ifPresent(a -> out().println("artifact: " + a));
+        r.merged().ifPresent(a -> out().println("merged model: " + a));
+        out().println("run log: " + r.runLog());
+        if (r.interrupted()) r.lastCheckpoint().ifPresent(c -> out().println("checkpoint: " + c + "  (continue with --resume)"));
+        else if (!noActivate) out().println("Now: knowhow ask \"...\" --strategy tuned   (or --strategy hybrid to add retrieved evidence)");
+    }
+
+    private static ObjectNode toJson(TuneResult r) {
+        ObjectNode n = Json.object();
+        n.put("method", r.method().label());
+        n.put("output", r.output().toString());
+        n.put("artifact", r.artifact().map(Path::toString).orElse(null));
+        n.put("merged", r.merged().map(Path::toString).orElse(null));
+        n.put("steps", r.stepsCompleted());
+        n.put("total_steps", r.totalSteps());
+        n.put("final_loss", r.finalLoss());
+        if (r.bestValidationLoss().isPresent()) n.put("best_validation_loss", r.bestValidationLoss().getAsDouble());
+        n.put("stopped_early", r.stoppedEarly());
+        n.put("interrupted", r.interrupted());
+        n.put("train_examples", r.trainExamples());
+        n.put("validation_examples", r.validationExamples());
+        n.put("truncated_examples", r.truncatedExamples());
+        n.put("elapsed_s", r.elapsed().toMillis() / 1000.0);
+        n.put("run_log", r.runLog().toString());
+        return n;
+    }
+
+    private static String stem(Path p) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** Steps, loss, tokens/s and ETA on a terminal bar. */
+    private static final class Bar implements TuneListener, AutoCloseable {
+        private final boolean enabled;
+        private ProgressBar bar;
+
+        Bar(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void onStart(TunePlan plan) {
+            if (enabled) bar = new ProgressBarBuilder().setTaskName("Tuning").setInitialMax(plan.totalSteps())
+                    .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).continuousUpdate().build();
+        }
+
+        @Override
+        public void onStep(TuneProgress p) {
+            if (bar == null) return;
+            bar.stepTo(p.step());
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f  %.0f tok/s", p.loss(), p.tokensPerSecond()));
+        }
+
+        @Override
+        public void onEvaluation(int epoch, int step, double validationLoss) {
+            if (bar != null) bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d val loss %.4f", epoch, validationLoss));
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) bar.close();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.knowhow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line end to end, on the real parts: Tika, the bundled ONNX model, Lucene on a temp dir.
+ * Each test gets its own corpus copy and knowledge base.
+ */
+class CliTest {
+    @TempDir
+    Path tmp;
+    Path kb;
+    Path docs;
+
+    record Result(int status, String out, String err) {
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(out);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + out, e);
+            }
+        }
+    }
+
+    Result run(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "--kb";
+        full[1] = kb.toString();
+        System.arraycopy(args, 0, full, 2, args.length);
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.run(full);
+            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeEach
+    void corpus() throws Exception {
+        kb = tmp.resolve("kb");
+        docs = tmp.resolve("docs");
+        DemoCommand.copyCorpus(docs);
+    }
+
+    @Test
+    void ingestAskSearchUpdateDeleteRoundTrip() throws Exception {
+        Result ingest = run("ingest", docs.toString(), "--json");
+        assertThat(ingest.status()).as(ingest.err()).isZero();
+        assertThat(ingest.json().get("added").asInt()).isEqualTo(4);
+
+        Result again = run("ingest", docs.toString(), "--json");
+        assertThat(again.json().get("unchanged").asInt()).isEqualTo(4);
+        assertThat(again.json().get("chunks_written").asInt()).isZero();
+
+        Result ask = run("ask", "How much does the Team plan cost?", "--json");
+        assertThat(ask.status()).as(ask.err()).isZero();
+        JsonNode a = ask.json();
+        assertThat(a.get("abstained").asBoolean()).isFalse();
+        assertThat(a.get("answer").asText()).contains("$49").contains("[1]");
+        assertThat(a.get("citations").get(0).get("source").asText()).endsWith("pricing.md");
+        assertThat(a.get("citations").get(0).get("n").asInt()).isEqualTo(1);
+        assertThat(a.get("timings_ms").has("total")).isTrue();
+
+        Result search = run("search", "port web interface", "--json", "--k", "2");
+        assertThat(search.json().get("hits")).hasSize(2);
+        assertThat(search.json().get("hits").get(0).get("source").asText()).endsWith("install.html");
+        assertThat(search.json().get("hits").get(0).get("text").asText()).contains("8443").doesNotContain("analytics");
+
+        Path pricing = docs.resolve("pricing.md");
+        Files.writeString(pricing, Files.readString(pricing).replace("$49 per editor", "$59 per editor"));
+        Result update = run("ingest", pricing.toString(), "--json");
+        assertThat(update.json().get("updated").asInt()).isEqualTo(1);
+        assertThat(run("ask", "How much does the Team plan cost?", "--json").json().get("answer").asText()).contains("$59").doesNotContain("$49");
+
+        Result delete = run("delete", pricing.toString());
+        assertThat(delete.status()).isZero();
+        assertThat(run("ask", "How much does the Team plan cost?", "--json").json().get("abstained").asBoolean()).isTrue();
+        assertThat(run("sources", "--json").json().get("sources")).hasSize(3);
+
+        Files.delete(docs.resolve("changelog.md"));
+        Result sync = run("ingest", docs.toString(), "--json");
+        assertThat(sync.json().get("removed").asInt()).isEqualTo(1);
+        assertThat(sync.json().get("added").asInt()).as("pricing.md is still on disk, so syncing the folder brings it back").isEqualTo(1);
+        assertThat(run("sources", "--json").json().get("sources")).extracting(n -> n.get("source").asText())
+                .containsExactly(docs.resolve("install.html").toString(), pricing.toString(), docs.resolve("support-policy.txt").toString());
+    }
+
+    @Test
+    void unanswerableQuestionAbstains() {
+        assertThat(run("ingest", docs.toString()).status()).isZero();
+        JsonNode a = run("ask", "Does Lumen integrate with Salesforce?", "--json").json();
+        assertThat(a.get("abstained").asBoolean()).isTrue();
+        assertThat(a.get("citations")).isEmpty();
+    }
+
+    @Test
+    void badFilesAreReportedByNameAndTheRestIsIngested() throws Exception {
+        Path mixed = tmp.resolve("mixed");
+        Files.createDirectories(mixed);
+        Files.writeString(mixed.resolve("good.txt"), "The cafeteria opens at eight o'clock every weekday morning.");
+        Files.write(mixed.resolve("empty.txt"), new byte[0]);
+        Files.write(mixed.resolve("broken.pdf"), "%PDF-1.7 this is not really a pdf".getBytes(StandardCharsets.US_ASCII));
+        Path otherKb = tmp.resolve("kb-mixed");
+
+        Result r = runWithKb(otherKb, "ingest", mixed.toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("empty.txt").contains("broken.pdf");
+        assertThat(r.out()).contains("1 added").contains("2 failed");
+        assertThat(runWithKb(otherKb, "ask", "When does the cafeteria open?").out()).contains("eight o'clock");
+    }
+
+    @Test
+    void readingCommandsOnAMissingKnowledgeBaseSayWhatToDo() {
+        Result r = runWithKb(tmp.resolve("nowhere"), "sources");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("no knowledge base").contains("knowhow ingest");
+        assertThat(Files.exists(tmp.resolve("nowhere"))).isFalse();
+    }
+
+    @Test
+    void configRejectsUnknownKeysAndPersistsKnownOnes() {
+        Path cfgKb = tmp.resolve("kb-config");
+        assertThat(runWithKb(cfgKb, "config", "set", "ask.k", "7").status()).isZero();
+        assertThat(runWithKb(cfgKb, "config").out()).contains("ask.k: 7");
+        Result bad = runWithKb(cfgKb, "config", "set", "ask.kk", "7");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("unknown config key 'ask.kk'");
+    }
+
+    private Result runWithKb(Path otherKb, String... args) {
+        Path saved = kb;
+        kb = otherKb;
+        try {
+            return run(args);
+        } finally {
+            kb = saved;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.knowhow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.knowhow.tune.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code tune} then {@code ask --strategy tuned|hybrid} through the command line, on a tiny random model
+ * written by the test in HF format: the real loading, training and generation code.
+ */
+class TuneCliTest {
+    @TempDir
+    Path tmp;
+
+    static final Map<String, String> INTENTS = Map.of(
+            "I want my money back", "{\"intent\":\"refund\"}",
+            "Where is my parcel?", "{\"intent\":\"shipping\"}",
+            "Please return the cash for this order", "{\"intent\":\"refund\"}",
+            "When will the package arrive", "{\"intent\":\"shipping\"}");
+
+    private CliTest.Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.run(args);
+            return new CliTest.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void tunedModelAnswersInTheTrainedFormatAndHybridAddsEvidence() throws Exception {
+        Path base = tmp.resolve("base");
+        TestModels.write(base, TestModels.Spec.llama().size(64, 128, 2, 4, 2));
+        Path data = tmp.resolve("intents.jsonl");
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        INTENTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> lines.add(json.createObjectNode().put("input", e.getKey()).put("output", e.getValue()).toString()));
+        Files.write(data, lines);
+        String kb = tmp.resolve("kb").toString();
+
+        CliTest.Result tune = run("--kb", kb, "tune", data.toString(), "--base", base.toString(), "--epochs", "60",
+                "--lr", "1e-2", "--rank", "8", "--alpha", "16", "--dropout", "0", "--targets", "q,k,v,o,gate,up,down",
+                "--val-fraction", "0", "--checkpoint-every", "0", "--batch-size", "4", "--max-seq-len", "128", "--seed", "1", "--json");
+        assertThat(tune.status()).as(tune.err()).isZero();
+        JsonNode t = tune.json();
+        assertThat(t.get("steps").asInt()).isEqualTo(60);
+        assertThat(Path.of(t.get("artifact").asText()).resolve("adapter_model.safetensors")).exists();
+
+        JsonNode tuned = run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json();
+        assertThat(tuned.get("answer").asText()).isEqualTo("{\"intent\":\"refund\"}");
+        assertThat(tuned.get("strategy").asText()).isEqualTo("tuned");
+        assertThat(tuned.get("citations")).isEmpty();
+
+        Path docs = tmp.resolve("docs");
+        Files.createDirectories(docs);
+        Files.writeString(docs.resolve("refunds.txt"), "Refunds are paid within 14 days to the original card.");
+        assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
+        CliTest.Result hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
+        assertThat(hybrid.status()).as(hybrid.err()).isZero();
+        assertThat(hybrid.json().get("strategy").asText()).isEqualTo("hybrid");
+        assertThat(hybrid.json().get("usage").get("prompt_tokens").asInt())
+                .as("the evidence is in the hybrid prompt, so it is longer than the question alone")
+                .isGreaterThan(0);
+    }
+
+    @Test
+    void tunedStrategyWithoutAModelSaysWhatToDo() {
+        CliTest.Result r = run("--kb", tmp.resolve("kb").toString(), "ask", "hello", "--strategy", "tuned");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("knowhow tune");
+    }
+
+    @Test
+    void badTrainingDataNamesTheLine() throws Exception {
+        Path base = tmp.resolve("base");
+        TestModels.write(base, TestModels.Spec.llama());
+        Path data = tmp.resolve("bad.jsonl");
+        Files.writeString(data, "{\"input\":\"a\",\"output\":\"b\"}\n{\"input\":\"c\"}\n");
+        CliTest.Result r = run("--kb", tmp.resolve("kb").toString(), "tune", data.toString(), "--base", base.toString(), "--max-seq-len", "128");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("bad.jsonl line 2");
+    }
+}
