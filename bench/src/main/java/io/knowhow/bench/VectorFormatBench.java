@@ -1,0 +1,261 @@
+package io.knowhow.bench;
+
+import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.EmbeddedChunk;
+import io.knowhow.core.model.Filter;
+import io.knowhow.core.model.Hit;
+import io.knowhow.core.model.SearchMode;
+import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.model.SourceRecord;
+import io.knowhow.store.lucene.LuceneKnowledgeStore;
+import io.knowhow.store.lucene.LuceneStoreOptions;
+import io.knowhow.store.lucene.VectorFormat;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.VectorUtil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Recall and latency of the {@link VectorFormat}s of {@link LuceneKnowledgeStore}, measured through the
+ * store's own API: the numbers behind {@link LuceneStoreOptions#DEFAULTS}.
+ *
+ * <p>The vectors are synthetic, generated here from a seed: a 64-dimensional Gaussian mixture (1,000
+ * clusters of spread {@code --spread}, default 2) mapped into {@code --dim} dimensions by a fixed random
+ * matrix, plus isotropic noise of norm {@code --noise} (default 0.5) against the unit signal, then
+ * L2-normalised. Text embeddings have a low intrinsic dimension and topical clusters; this has both,
+ * whereas uniformly random vectors have neither and make every graph look bad (give {@code --isotropic}
+ * to measure those). Queries come from the same distribution and are not in the index. Exact top-k
+ * comes from brute force; recall@k is the share of it that the store returns.
+ *
+ * <p>Each format's index is built by {@code replaceSource} in sources of 10,000 chunks, as ingest would,
+ * and closed (which waits for merges), then searched single-threaded after a warm-up of 200 queries.
+ * Latency is the wall time of {@code retrieve(DENSE)}, stored fields included. Building dominates the run
+ * time: about 2 minutes a format for 100,000 vectors on a shared 2-core machine; {@code --formats} and
+ * {@code --docs} trim it.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt
+ * java --add-modules jdk.incubator.vector -Xmx3g -cp "bench/target/classes:$(cat bench/target/cp.txt)" \
+ *     io.knowhow.bench.VectorFormatBench --formats float32,int8,int7,int4,binary
+ * </pre>
+ */
+public final class VectorFormatBench {
+    private static final int LATENT_DIM = 64;
+    private static final int CLUSTERS = 1_000;
+    private static final int CHUNKS_PER_SOURCE = 10_000;
+    private static final String EMBEDDER = "synthetic";
+
+    /** What to run; parsed from {@code --name value} arguments. */
+    record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
+                  long seed, boolean isotropic, double spread, double noise, Path dir) {
+        static Config parse(String[] args) throws IOException {
+            Map<String, String> a = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--")) throw new IllegalArgumentException("Unexpected argument " + args[i]);
+                String name = args[i].substring(2);
+                if (name.equals("isotropic")) a.put(name, "true");
+                else if (i + 1 < args.length) a.put(name, args[++i]);
+                else throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            List<VectorFormat> formats = Stream.of(a.getOrDefault("formats", "float32,int8,int4,binary").split(","))
+                    .map(VectorFormat::parse).toList();
+            List<Integer> candidates = Stream.of(a.getOrDefault("candidates", "10,50,100,200").split(","))
+                    .map(String::trim).map(Integer::valueOf).toList();
+            Path dir = a.containsKey("dir") ? Path.of(a.get("dir")) : Files.createTempDirectory("knowhow-vector-bench");
+            return new Config(Integer.parseInt(a.getOrDefault("docs", "100000")), Integer.parseInt(a.getOrDefault("queries", "500")),
+                    Integer.parseInt(a.getOrDefault("dim", "384")), Integer.parseInt(a.getOrDefault("k", "10")), formats, candidates,
+                    Long.parseLong(a.getOrDefault("seed", "42")), a.containsKey("isotropic"),
+                    Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir);
+        }
+    }
+
+    record Row(VectorFormat format, int candidates, double recall, double p50Ms, double p99Ms, double buildSeconds,
+               double indexMb, int segments) {}
+
+    public static void main(String[] args) throws IOException {
+        Config config = Config.parse(args);
+        System.out.printf(Locale.ROOT, "%d docs, %d queries, %d dims, k=%d, %s, seed %d, Java %s, %d cores%n",
+                config.docs(), config.queries(), config.dim(), config.k(), config.isotropic() ? "isotropic random vectors"
+                        : String.format(Locale.ROOT, "clustered low-rank vectors (spread %.2f, noise %.2f)", config.spread(), config.noise()),
+                config.seed(), Runtime.version(), Runtime.getRuntime().availableProcessors());
+
+        Vectors data = Vectors.generate(config);
+        long start = System.nanoTime();
+        int[][] exact = exactTopK(data.docs(), data.queries(), config.k());
+        System.out.printf(Locale.ROOT, "brute force ground truth: %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+        List<Row> rows = new ArrayList<>();
+        for (VectorFormat format : config.formats()) rows.addAll(measure(config, format, data, exact));
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-8s %10s %10s %8s %8s %8s %9s %8s%n",
+                "format", "candidates", "recall@" + config.k(), "p50 ms", "p99 ms", "build s", "index MB", "segments");
+        for (Row r : rows)
+            System.out.printf(Locale.ROOT, "%-8s %10d %10.4f %8.3f %8.3f %8.1f %9.1f %8d%n", r.format(), r.candidates(), r.recall(),
+                    r.p50Ms(), r.p99Ms(), r.buildSeconds(), r.indexMb(), r.segments());
+    }
+
+    private static List<Row> measure(Config config, VectorFormat format, Vectors data, int[][] exact) throws IOException {
+        Path dir = config.dir().resolve(format.name().toLowerCase(Locale.ROOT));
+        LuceneStoreOptions options = LuceneStoreOptions.DEFAULTS.withVectorFormat(format);
+        long start = System.nanoTime();
+        try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options)) {
+            for (int from = 0; from < config.docs(); from += CHUNKS_PER_SOURCE) {
+                String source = "synthetic-" + from / CHUNKS_PER_SOURCE;
+                List<EmbeddedChunk> chunks = new ArrayList<>();
+                for (int i = from; i < Math.min(config.docs(), from + CHUNKS_PER_SOURCE); i++) {
+                    String text = "synthetic chunk " + i;
+                    chunks.add(new EmbeddedChunk(new Chunk(source + "#" + i, source, i, text, List.of(), 0, text.length(), 3,
+                            Set.of(), Set.of()), data.docs()[i]));
+                }
+                store.replaceSource(new SourceRecord(source, "0".repeat(64), 0, chunks.size(), Instant.now(), Set.of(), Set.of()), chunks);
+            }
+        }
+        double buildSeconds = (System.nanoTime() - start) / 1e9;
+        double indexMb = sizeOf(dir) / 1e6;
+        int segments;
+        try (FSDirectory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
+            segments = reader.leaves().size();
+        }
+        System.out.printf(Locale.ROOT, "%s: built in %.1f s, %.1f MB, %d segments%n", format, buildSeconds, indexMb, segments);
+
+        List<Row> rows = new ArrayList<>();
+        for (int candidates : config.candidates()) {
+            try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options.withDenseCandidates(candidates))) {
+                for (int i = 0; i < Math.min(200, data.queries().length); i++) search(store, data.queries()[i], config.k());
+                double[] millis = new double[data.queries().length];
+                double recall = 0;
+                for (int q = 0; q < data.queries().length; q++) {
+                    long t = System.nanoTime();
+                    List<Hit> hits = search(store, data.queries()[q], config.k());
+                    millis[q] = (System.nanoTime() - t) / 1e6;
+                    recall += overlap(hits, exact[q]) / (double) config.k();
+                }
+                Arrays.sort(millis);
+                rows.add(new Row(format, candidates, recall / millis.length, percentile(millis, 0.50), percentile(millis, 0.99),
+                        buildSeconds, indexMb, segments));
+            }
+        }
+        deleteRecursively(dir);
+        return rows;
+    }
+
+    private static List<Hit> search(LuceneKnowledgeStore store, float[] query, int k) {
+        return store.retrieve(new SearchRequest(null, query, k, SearchMode.DENSE, Filter.NONE));
+    }
+
+    private static int overlap(List<Hit> hits, int[] exact) {
+        Set<Integer> truth = new java.util.HashSet<>();
+        for (int doc : exact) truth.add(doc);
+        int found = 0;
+        for (Hit hit : hits) if (truth.contains(hit.chunk().ordinal())) found++;
+        return found;
+    }
+
+    /** The k documents with the highest dot product for each query, by scanning them all. */
+    static int[][] exactTopK(float[][] docs, float[][] queries, int k) {
+        int[][] result = new int[queries.length][];
+        IntStream.range(0, queries.length).parallel().forEach(q -> {
+            // best[0..k) sorted by descending score; ties go to the lower document, as in the store
+            int[] best = new int[k];
+            float[] bestScores = new float[k];
+            Arrays.fill(bestScores, Float.NEGATIVE_INFINITY);
+            for (int d = 0; d < docs.length; d++) {
+                float score = VectorUtil.dotProduct(queries[q], docs[d]);
+                if (score <= bestScores[k - 1]) continue;
+                int at = k - 1;
+                while (at > 0 && bestScores[at - 1] < score) {
+                    bestScores[at] = bestScores[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                bestScores[at] = score;
+                best[at] = d;
+            }
+            result[q] = best;
+        });
+        return result;
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** Documents and queries, L2-normalised. */
+    record Vectors(float[][] docs, float[][] queries) {
+        static Vectors generate(Config config) {
+            SplittableRandom random = new SplittableRandom(config.seed());
+            int dim = config.dim();
+            float[][] projection = new float[dim][LATENT_DIM];
+            for (float[] row : projection) for (int j = 0; j < LATENT_DIM; j++) row[j] = (float) random.nextGaussian();
+            float[][] centres = new float[CLUSTERS][LATENT_DIM];
+            for (float[] c : centres) for (int j = 0; j < LATENT_DIM; j++) c[j] = (float) random.nextGaussian();
+            float[][] docs = new float[config.docs()][];
+            for (int i = 0; i < docs.length; i++) docs[i] = sample(config, projection, centres, random);
+            float[][] queries = new float[config.queries()][];
+            for (int i = 0; i < queries.length; i++) queries[i] = sample(config, projection, centres, random);
+            return new Vectors(docs, queries);
+        }
+
+        private static float[] sample(Config config, float[][] projection, float[][] centres, SplittableRandom random) {
+            int dim = config.dim();
+            float[] v = new float[dim];
+            if (config.isotropic()) {
+                for (int i = 0; i < dim; i++) v[i] = (float) random.nextGaussian();
+                return normalize(v);
+            }
+            float[] centre = centres[random.nextInt(CLUSTERS)];
+            float[] latent = new float[LATENT_DIM];
+            for (int j = 0; j < LATENT_DIM; j++) latent[j] = centre[j] + (float) (config.spread() * random.nextGaussian());
+            for (int i = 0; i < dim; i++) v[i] = VectorUtil.dotProduct(projection[i], latent);
+            float[] signal = normalize(v);
+            float noiseScale = (float) (config.noise() / Math.sqrt(dim));
+            for (int i = 0; i < dim; i++) signal[i] += noiseScale * (float) random.nextGaussian();
+            return normalize(signal);
+        }
+
+        private static float[] normalize(float[] v) {
+            double sum = 0;
+            for (float x : v) sum += (double) x * x;
+            float inv = (float) (1 / Math.sqrt(sum));
+            for (int i = 0; i < v.length; i++) v[i] *= inv;
+            return v;
+        }
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private VectorFormatBench() {}
+}
