@@ -7,6 +7,7 @@ import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.Document;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.DocumentParser;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.KnowledgeStore;
@@ -28,9 +29,10 @@ import java.util.Set;
 /**
  * Brings files into the knowledge base: hash, parse, chunk, embed, store — one source at a time.
  *
- * <p>A source whose bytes hash the same as the stored one (with the same tags and groups) is skipped; a
- * changed one is replaced in a single store commit, so a crash mid-run leaves every source either in its
- * old or its new state and a re-run finishes the job without duplicates. A file that cannot be read is
+ * <p>A source whose bytes hash the same as the stored one (with the same tags and groups) is skipped;
+ * changed ones are embedded and replaced in batches, each batch one atomic store commit, so a crash
+ * mid-run leaves every source either in its old or its new state and a re-run finishes the job without
+ * duplicates. A file that cannot be read is
  * reported with its reason and the run goes on.
  */
 public final class Ingestor {
@@ -51,11 +53,18 @@ public final class Ingestor {
         List<FileResult> results = new ArrayList<>();
         List<String> vanished = vanishedSources(plan);
         listener.started(plan.files().size() + vanished.size());
+        Batch batch = new Batch();
         for (Path file : plan.files()) {
-            FileResult r = ingestOne(file, plan);
-            results.add(r);
-            listener.fileDone(r);
+            Object outcome = prepare(file, plan);
+            if (outcome instanceof FileResult done) {
+                results.add(done);
+                listener.fileDone(done);
+            } else {
+                batch.add((Prepared) outcome);
+                if (batch.full()) flush(batch, results, listener);
+            }
         }
+        flush(batch, results, listener);
         for (String source : vanished) {
             store.deleteSource(source);
             FileResult r = new FileResult(source, Outcome.REMOVED, 0, null);
@@ -65,7 +74,63 @@ public final class Ingestor {
         return new IngestReport(results, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private FileResult ingestOne(Path file, IngestPlan plan) {
+    /** A parsed, chunked file waiting for its embeddings. */
+    private record Prepared(SourceRecord record, List<Chunk> chunks, boolean update) {}
+
+    /**
+     * Files gathered until they hold enough chunks to fill the embedder's batches; written in one
+     * store commit. Small files (one chunk each) would otherwise pay a model call and a durable commit
+     * apiece — 8 chunks/s instead of the embedder's speed on SQuAD's 2,067 paragraphs.
+     */
+    private static final class Batch {
+        static final int MAX_CHUNKS = 256;
+        static final int MAX_FILES = 64;
+        final List<Prepared> files = new ArrayList<>();
+        int chunks;
+
+        void add(Prepared p) {
+            files.add(p);
+            chunks += p.chunks().size();
+        }
+
+        boolean full() {
+            return chunks >= MAX_CHUNKS || files.size() >= MAX_FILES;
+        }
+    }
+
+    private void flush(Batch batch, List<FileResult> results, IngestListener listener) {
+        if (batch.files.isEmpty()) return;
+        List<FileResult> done = new ArrayList<>();
+        try {
+            List<String> texts = new ArrayList<>(batch.chunks);
+            for (Prepared p : batch.files) for (Chunk c : p.chunks()) texts.add(embeddingText(c));
+            List<float[]> vectors = embedder.embedAll(texts);
+            List<SourceUpdate> updates = new ArrayList<>(batch.files.size());
+            int v = 0;
+            for (Prepared p : batch.files) {
+                List<EmbeddedChunk> embedded = new ArrayList<>(p.chunks().size());
+                for (Chunk c : p.chunks()) embedded.add(new EmbeddedChunk(c, vectors.get(v++)));
+                updates.add(new SourceUpdate(p.record(), embedded));
+            }
+            store.replaceSources(updates);
+            for (Prepared p : batch.files)
+                done.add(new FileResult(p.record().source(), p.update() ? Outcome.UPDATED : Outcome.ADDED, p.chunks().size(), null));
+        } catch (RuntimeException e) {
+            // The store kept its previous state (its writes are atomic), so each file of the batch is
+            // reported as failed and a re-run picks them up again.
+            for (Prepared p : batch.files)
+                done.add(new FileResult(p.record().source(), Outcome.FAILED, 0, p.record().source() + ": not stored (" + e.getMessage() + ")"));
+        }
+        for (FileResult r : done) {
+            results.add(r);
+            listener.fileDone(r);
+        }
+        batch.files.clear();
+        batch.chunks = 0;
+    }
+
+    /** Hashes and parses one file: a finished result (unchanged, failed) or chunks to embed. */
+    private Object prepare(Path file, IngestPlan plan) {
         String source = IngestPlan.sourceKey(file);
         try {
             byte[] bytes = readAll(file);
@@ -78,13 +143,8 @@ public final class Ingestor {
             Document doc = parser.parse(file, source);
             List<Chunk> chunks = chunker.chunk(doc, plan.tags(), plan.accessGroups());
             if (chunks.isEmpty()) throw new UnreadableDocumentException(file + " contains no text to index");
-            List<String> toEmbed = chunks.stream().map(Ingestor::embeddingText).toList();
-            List<float[]> vectors = embedder.embedAll(toEmbed);
-            List<EmbeddedChunk> embedded = new ArrayList<>(chunks.size());
-            for (int i = 0; i < chunks.size(); i++) embedded.add(new EmbeddedChunk(chunks.get(i), vectors.get(i)));
-            store.replaceSource(new SourceRecord(source, hash, bytes.length, chunks.size(), Instant.now(),
-                    plan.tags(), plan.accessGroups()), embedded);
-            return new FileResult(source, stored.isPresent() ? Outcome.UPDATED : Outcome.ADDED, chunks.size(), null);
+            SourceRecord record = new SourceRecord(source, hash, bytes.length, chunks.size(), Instant.now(), plan.tags(), plan.accessGroups());
+            return new Prepared(record, chunks, stored.isPresent());
         } catch (UnreadableDocumentException e) {
             return new FileResult(source, Outcome.FAILED, 0, e.getMessage());
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.knowhow.core.port;
 
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.model.SourceUpdate;
 
 import java.util.List;
 
@@ -11,8 +12,16 @@ import java.util.List;
  * the next {@link Retriever#retrieve} on the same instance.
  */
 public interface KnowledgeStore extends Retriever, SourceCatalog, AutoCloseable {
+    /**
+     * Replaces everything stored for each update's source by its chunks, all in one atomic commit: a
+     * batch of small files costs one durable write, not one per file.
+     */
+    void replaceSources(List<SourceUpdate> updates);
+
     /** Replaces everything stored for {@code source.source()} by {@code chunks}, in one atomic commit. */
-    void replaceSource(SourceRecord source, List<EmbeddedChunk> chunks);
+    default void replaceSource(SourceRecord source, List<EmbeddedChunk> chunks) {
+        replaceSources(List.of(new SourceUpdate(source, chunks)));
+    }
 
     /** Removes a source and all its chunks; returns false if it was not there. */
     boolean deleteSource(String source);

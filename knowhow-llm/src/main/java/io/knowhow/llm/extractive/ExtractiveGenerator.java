@@ -34,8 +34,12 @@ public final class ExtractiveGenerator implements Generator {
      * @param maxSentences most sentences quoted in one answer
      */
     public record Options(double minCoverage, int maxSentences) {
-        /** Calibrated on the SQuAD 2.0 subset (see docs/benchmarks.md). */
-        public static final Options DEFAULT = new Options(0.45, 2);
+        /**
+         * 0.3 measured best on the SQuAD 2.0 subset (docs/benchmarks.md): it abstains on 95.6% of questions
+         * whose answer is not in the knowledge base and on 18% of answerable ones, and the answer contains
+         * the gold span 72% of the time; 0.45 abstains on 99.3% vs 41% and finds the span 56% of the time.
+         */
+        public static final Options DEFAULT = new Options(0.3, 2);
 
         public Options {
             if (minCoverage < 0 || minCoverage > 1) throw new IllegalArgumentException("minCoverage must be in [0, 1]");

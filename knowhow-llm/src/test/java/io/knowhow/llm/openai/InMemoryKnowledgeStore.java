@@ -20,9 +20,11 @@ final class InMemoryKnowledgeStore implements KnowledgeStore {
     private final Map<String, List<EmbeddedChunk>> chunks = new LinkedHashMap<>();
 
     @Override
-    public synchronized void replaceSource(SourceRecord source, List<EmbeddedChunk> list) {
-        sources.put(source.source(), source);
-        chunks.put(source.source(), List.copyOf(list));
+    public synchronized void replaceSources(List<io.knowhow.core.model.SourceUpdate> updates) {
+        for (var u : updates) {
+            sources.put(u.source().source(), u.source());
+            chunks.put(u.source().source(), u.chunks());
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.KnowledgeStore;
@@ -62,6 +63,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -255,26 +257,36 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     }
 
     @Override
-    public synchronized void replaceSource(SourceRecord source, List<EmbeddedChunk> chunks) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(chunks, "chunks");
+    public synchronized void replaceSources(List<SourceUpdate> updates) {
+        Objects.requireNonNull(updates, "updates");
         // Everything is checked before the writer sees the first document: a bad chunk must not leave
         // half a source in the writer's buffer.
-        List<Document> docs = new ArrayList<>(chunks.size() + 1);
-        docs.add(IndexLayout.sourceDocument(source));
-        Set<String> ids = new HashSet<>();
-        for (EmbeddedChunk embedded : chunks) {
-            Chunk chunk = embedded.chunk();
-            if (!chunk.source().equals(source.source()))
-                throw new IllegalArgumentException("Chunk " + chunk.id() + " belongs to source '" + chunk.source()
-                        + "', not to '" + source.source() + "' which is being replaced");
-            if (!ids.add(chunk.id()))
-                throw new IllegalArgumentException("Chunk id " + chunk.id() + " appears twice in source " + source.source());
-            checkVector(embedded.vector(), "chunk " + chunk.id());
-            docs.add(IndexLayout.chunkDocument(chunk, embedded.vector()));
+        Map<String, List<Document>> blocks = new LinkedHashMap<>();
+        for (SourceUpdate update : updates) {
+            SourceRecord source = update.source();
+            if (blocks.containsKey(source.source()))
+                throw new IllegalArgumentException("Source " + source.source() + " appears twice in one batch of updates");
+            List<Document> docs = new ArrayList<>(update.chunks().size() + 1);
+            docs.add(IndexLayout.sourceDocument(source));
+            Set<String> ids = new HashSet<>();
+            for (EmbeddedChunk embedded : update.chunks()) {
+                Chunk chunk = embedded.chunk();
+                if (!chunk.source().equals(source.source()))
+                    throw new IllegalArgumentException("Chunk " + chunk.id() + " belongs to source '" + chunk.source()
+                            + "', not to '" + source.source() + "' which is being replaced");
+                if (!ids.add(chunk.id()))
+                    throw new IllegalArgumentException("Chunk id " + chunk.id() + " appears twice in source " + source.source());
+                checkVector(embedded.vector(), "chunk " + chunk.id());
+                docs.add(IndexLayout.chunkDocument(chunk, embedded.vector()));
+            }
+            blocks.put(source.source(), docs);
         }
-        // updateDocuments deletes by term and adds the block as one operation; the commit makes it durable.
-        write("replace source " + source.source(), w -> w.updateDocuments(sourceTerm(source.source()), docs));
+        if (blocks.isEmpty()) return;
+        String what = blocks.size() == 1 ? "replace source " + blocks.keySet().iterator().next() : "replace " + blocks.size() + " sources";
+        // updateDocuments deletes by term and adds the block as one operation; the one commit makes the batch durable.
+        write(what, w -> {
+            for (Map.Entry<String, List<Document>> e : blocks.entrySet()) w.updateDocuments(sourceTerm(e.getKey()), e.getValue());
+        });
     }
 
     @Override
