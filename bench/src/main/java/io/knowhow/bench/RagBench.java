@@ -66,8 +66,9 @@ public final class RagBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.version(), model);
         Path work = Files.createTempDirectory("ragbench-");
         try (OnnxEmbedder embedder = OnnxEmbedder.bundled(model)) {
-            if (only.contains("squad")) squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, false);
-            if (only.contains("squad2")) squad(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), Integer.MAX_VALUE, true);
+            if (only.contains("squad")) squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, false, List.of());
+            if (only.contains("squad2")) squad(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), Integer.MAX_VALUE, true,
+                    outOfKb(data.resolve("squad-v1.1-dev/dev-v1.1.json"), data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), 700));
             if (only.contains("scifact")) scifact(embedder, data.resolve("scifact"), work.resolve("scifact"));
             if (only.contains("peer")) PeerBench.run(data.resolve("squad-v1.1-dev/dev-v1.1.json"), questions);
             if (only.contains("scale")) scale(embedder.info().id(), embedder.info().dimension(), work.resolve("scale"), scale,
@@ -78,7 +79,22 @@ public final class RagBench {
     }
 
     /** Writes each paragraph to its own .txt file, ingests the folder through the real pipeline. */
-    private static void squad(OnnxEmbedder embedder, Path file, Path work, int maxQuestions, boolean v2) throws IOException {
+    /**
+     * SQuAD v1.1 questions about articles that are not in the SQuAD 2.0 subset: their answers are
+     * nowhere in that knowledge base, the abstention case the extractive generator is built for.
+     */
+    private static List<Squad.Question> outOfKb(Path v1, Path v2, int n) throws IOException {
+        Set<String> inKb = new java.util.HashSet<>();
+        for (Squad.Paragraph p : Squad.load(v2).paragraphs()) inKb.add(p.title());
+        Squad squad = Squad.load(v1);
+        List<Squad.Question> out = new ArrayList<>();
+        for (Squad.Question q : squad.questions()) if (!inKb.contains(squad.paragraphs().get(q.paragraph()).title())) out.add(q);
+        Collections.shuffle(out, new Random(5));
+        return out.subList(0, Math.min(n, out.size()));
+    }
+
+    private static void squad(OnnxEmbedder embedder, Path file, Path work, int maxQuestions, boolean v2,
+                              List<Squad.Question> outOfKb) throws IOException {
         Squad squad = Squad.load(file);
         Path docs = Files.createDirectories(work.resolve("docs"));
         List<Path> files = new ArrayList<>();
@@ -101,8 +117,17 @@ public final class RagBench {
             Function<Squad.Question, Set<String>> gold = q -> Set.of(IngestPlan.sourceKey(files.get(q.paragraph())));
             retrievalTable(embedder, store, answerable, Squad.Question::text, gold);
 
-            KnowledgeBase kb = new KnowledgeBase(embedder, store, new ExtractiveGenerator());
-            answerTable(kb, answerable, squad.questions().stream().filter(Squad.Question::impossible).toList());
+            List<Squad.Question> impossible = squad.questions().stream().filter(Squad.Question::impossible).toList();
+            System.out.println("Extractive answers (hybrid, k=5) by the generator's coverage threshold (default "
+                    + ExtractiveGenerator.Options.DEFAULT.minCoverage() + "):");
+            System.out.println();
+            System.out.println("| min coverage | answerable: EM | F1 | answer contains gold | abstained | ask p50 ms | unanswerable (SQuAD 2.0): abstained | out-of-KB questions: abstained |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            for (double c : new double[] {0.3, ExtractiveGenerator.Options.DEFAULT.minCoverage(), 0.6}) {
+                KnowledgeBase kb = new KnowledgeBase(embedder, store, new ExtractiveGenerator(new ExtractiveGenerator.Options(c, 2)));
+                answerRow(c, kb, answerable, impossible, outOfKb);
+            }
+            System.out.println();
         }
     }
 
@@ -202,8 +227,9 @@ public final class RagBench {
         System.out.printf("%nQuery embedding: p50 %.2f ms, p99 %.2f ms%n%n", Metrics.percentile(embedMs, 50), Metrics.percentile(embedMs, 99));
     }
 
-    private static void answerTable(KnowledgeBase kb, List<Squad.Question> answerable, List<Squad.Question> impossible) {
-        double em = 0, f1 = 0, contains = 0, abstainA = 0, abstainU = 0;
+    private static void answerRow(double coverage, KnowledgeBase kb, List<Squad.Question> answerable, List<Squad.Question> impossible,
+                                  List<Squad.Question> outOfKb) {
+        double em = 0, f1 = 0, contains = 0, abstainA = 0;
         double[] lat = new double[answerable.size()];
         for (int i = 0; i < answerable.size(); i++) {
             Squad.Question q = answerable.get(i);
@@ -219,16 +245,15 @@ public final class RagBench {
             String norm = Metrics.normalize(text);
             if (q.answers().stream().anyMatch(g -> norm.contains(Metrics.normalize(g)))) contains++;
         }
-        for (Squad.Question q : impossible) if (kb.ask(q.text(), AskOptions.DEFAULT).abstained()) abstainU++;
         int n = answerable.size();
-        System.out.println("Extractive answers (hybrid, k=5):");
-        System.out.println();
-        System.out.println("| questions | EM | F1 | answer contains gold | abstained | ask p50 ms |");
-        System.out.println("|---|---|---|---|---|---|");
-        System.out.printf("| %d answerable | %.3f | %.3f | %.3f | %.3f | %.1f |%n", n, em / n, f1 / n, contains / n, abstainA / n, Metrics.percentile(lat, 50));
-        if (!impossible.isEmpty())
-            System.out.printf("| %d unanswerable | – | – | – | %.3f | – |%n", impossible.size(), abstainU / impossible.size());
-        System.out.println();
+        System.out.printf("| %.2f | %.3f | %.3f | %.3f | %.3f | %.1f | %s | %s |%n", coverage, em / n, f1 / n, contains / n, abstainA / n,
+                Metrics.percentile(lat, 50), abstainRate(kb, impossible), abstainRate(kb, outOfKb));
+    }
+
+    private static String abstainRate(KnowledgeBase kb, List<Squad.Question> questions) {
+        if (questions.isEmpty()) return "–";
+        long n = questions.stream().filter(q -> kb.ask(q.text(), AskOptions.DEFAULT).abstained()).count();
+        return String.format(Locale.ROOT, "%.3f (%d)", (double) n / questions.size(), questions.size());
     }
 
     /** Search latency at scale: synthetic chunks (random unit vectors, text drawn from SQuAD's vocabulary). */
