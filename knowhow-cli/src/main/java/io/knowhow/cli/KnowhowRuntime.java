@@ -5,6 +5,7 @@ import io.knowhow.core.chunk.SentenceChunker;
 import io.knowhow.core.ingest.Ingestor;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.Generator;
+import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.TokenCounter;
 import io.knowhow.core.rag.KnowledgeBase;
@@ -76,7 +77,16 @@ final class KnowhowRuntime implements AutoCloseable {
     synchronized KnowledgeStore store() {
         if (store == null) {
             Embedder e = embedder();
-            store = LuceneKnowledgeStore.open(kbDir.resolve(INDEX_DIR), e.info().id(), e.info().dimension());
+            Path index = kbDir.resolve(INDEX_DIR);
+            if (!Files.exists(index) && Files.isDirectory(kbDir.resolve(INDEX_DIR + ".previous")))
+                throw new IllegalStateException("a reindex of " + kbDir + " was interrupted between two renames: move "
+                        + kbDir.resolve(INDEX_DIR + ".previous") + " back to " + index + " and run `knowhow reindex` again");
+            try {
+                store = LuceneKnowledgeStore.open(index, e.info().id(), e.info().dimension());
+            } catch (IncompatibleKnowledgeBaseException mismatch) {
+                throw new IncompatibleKnowledgeBaseException(mismatch.getMessage()
+                        + "; or run `knowhow reindex` to re-embed it with the configured model", mismatch);
+            }
         }
         return store;
     }

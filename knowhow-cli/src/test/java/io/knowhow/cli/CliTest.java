@@ -144,6 +144,24 @@ class CliTest {
         assertThat(bad.err()).contains("unknown config key 'ask.kk'");
     }
 
+    @Test
+    void changingTheEmbeddingModelIsRefusedUntilReindexReembedsTheChunks() {
+        assertThat(run("ingest", docs.toString()).status()).isZero();
+        assertThat(run("config", "set", "embedder.model", "bge-small-en-v1.5-q").status()).isZero();
+
+        Result refused = run("ask", "Which port does the web interface use?");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).contains("all-minilm-l6-v2-q").contains("bge-small-en-v1.5-q").contains("knowhow reindex");
+
+        Result reindex = run("reindex");
+        assertThat(reindex.status()).as(reindex.err()).isZero();
+        assertThat(reindex.out()).contains("Re-embedded 10 chunks");
+        Result ask = run("ask", "Which port does the web interface use?", "--json");
+        assertThat(ask.status()).as(ask.err()).isZero();
+        assertThat(ask.json().get("answer").asText()).contains("8443");
+        assertThat(run("reindex").out()).contains("nothing to do");
+    }
+
     private Result runWithKb(Path otherKb, String... args) {
         Path saved = kb;
         kb = otherKb;

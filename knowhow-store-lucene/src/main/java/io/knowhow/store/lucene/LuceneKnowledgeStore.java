@@ -196,6 +196,28 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         this.options = options;
     }
 
+    /** Which embedder and dimension an index was built with, as recorded in its last commit. */
+    public record BuiltWith(String embedderId, int dimension) {}
+
+    /**
+     * Reads the embedder an existing index was built with, without opening it for writing — so a caller
+     * can tell a model change from damage, and open the old index to re-embed it.
+     *
+     * @return empty when {@code indexDir} holds no knowhow index
+     */
+    public static Optional<BuiltWith> builtWith(Path indexDir) {
+        if (!Files.isDirectory(indexDir)) return Optional.empty();
+        try (Directory dir = FSDirectory.open(indexDir)) {
+            if (!DirectoryReader.indexExists(dir)) return Optional.empty();
+            Map<String, String> data = org.apache.lucene.index.SegmentInfos.readLatestCommit(dir).getUserData();
+            String id = data.get(EMBEDDER_KEY), dim = data.get(DIMENSION_KEY);
+            if (id == null || dim == null) return Optional.empty();
+            return Optional.of(new BuiltWith(id, Integer.parseInt(dim)));
+        } catch (IOException | NumberFormatException e) {
+            throw new KnowledgeBaseUnavailableException("Cannot read knowledge base " + indexDir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
     /** Opens the store in {@code indexDir} with {@link LuceneStoreOptions#DEFAULTS}. */
     public static LuceneKnowledgeStore open(Path indexDir, String embedderId, int dimension) {
         return open(indexDir, embedderId, dimension, LuceneStoreOptions.DEFAULTS);
