@@ -34,6 +34,7 @@ final class KbConfig {
             Map.entry("ask.strategy", "rag (default), full-context, prompt-only, tuned or hybrid"),
             Map.entry("tuned.model", "model directory used by --strategy tuned|hybrid (set by `knowhow tune`)"),
             Map.entry("tuned.adapter", "LoRA adapter directory applied to tuned.model (set by `knowhow tune`)"),
+            Map.entry("classifier.model", "classifier directory used by `knowhow classify` (set by `knowhow tune --task classify`)"),
             Map.entry("tuned.max-new-tokens", "most tokens the local model generates (default 256)")));
 
     static {

@@ -99,4 +99,32 @@ class TuneCliTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("bad.jsonl line 2");
     }
+
+    @Test
+    void encoderClassifierIsTrainedFromCsvAndLabelsText() throws Exception {
+        Path csv = tmp.resolve("intents.csv");
+        StringBuilder sb = new StringBuilder("text,category\n");
+        String[] refund = {"I want my money back", "please refund my order", "refund the payment", "give me a refund now",
+                "can I get my money returned", "return the cash for this purchase"};
+        String[] card = {"my card is lost", "I lost my credit card", "card was stolen yesterday", "someone stole my card",
+                "cannot find my debit card", "my card is missing"};
+        for (String t : refund) sb.append('"').append(t).append("\",refund\n");
+        for (String t : card) sb.append('"').append(t).append("\",lost_card\n");
+        Files.writeString(csv, sb.toString());
+        String kb = tmp.resolve("kb").toString();
+
+        CliTest.Result tune = run("--kb", kb, "tune", "--task", "classify", csv.toString(), "--json");
+        assertThat(tune.status()).as(tune.err()).isZero();
+        assertThat(tune.json().get("method").asText()).isEqualTo("frozen");
+
+        JsonNode p = run("--kb", kb, "classify", "help, my card has been stolen", "--json").json();
+        assertThat(p.get("label").asText()).isEqualTo("lost_card");
+        assertThat(p.get("probabilities").get("lost_card").asDouble()).isGreaterThan(p.get("probabilities").get("refund").asDouble());
+        assertThat(run("--kb", kb, "classify", "I would like a refund please", "--json").json().get("label").asText()).isEqualTo("refund");
+
+        Files.writeString(csv, "text,category\nonly one column\n");
+        CliTest.Result bad = run("--kb", kb, "tune", "--task", "classify", csv.toString());
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("intents.csv");
+    }
 }
