@@ -12,8 +12,9 @@ import java.util.List;
 
 /** {@code knowhow delete SOURCE...}: removes sources (a folder removes every source under it). */
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Remove sources and all their chunks. SOURCE is a path as given to ingest (relative or absolute),",
-                "or a folder: every source under it is removed. Exit status 1 if a SOURCE matched nothing."})
+        description = {"Remove sources and all their chunks.",
+                "SOURCE is a path as given to ingest (relative or absolute), or a folder: every source under it",
+                "is removed. Exit status 1 if a SOURCE matched nothing."})
 final class DeleteCommand extends KbCommand {
     @Parameters(arity = "1..*", paramLabel = "SOURCE")
     List<String> sources;

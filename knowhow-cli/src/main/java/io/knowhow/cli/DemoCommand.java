@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * ingest, cited answers, an abstention, and a knowledge update that shows in the very next answer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the RAG loop on a small bundled corpus (a fictional product's docs) in a temporary",
-                "knowledge base: ingest, ask with citations, abstain, update a document, ask again, delete."})
+        description = {"Run the RAG loop on a small bundled corpus, in a temporary knowledge base.",
+                "Ingest a fictional product's docs, ask with citations, abstain, update a document, ask again, delete."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CORPUS = List.of("pricing.md", "install.html", "support-policy.txt", "changelog.md");
 

@@ -23,7 +23,7 @@ import java.util.Set;
 
 /** {@code knowhow ingest PATH...}: adds, updates or (for folders) syncs sources. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Parse, chunk, embed and index files and folders (recursively): .txt .md .html .pdf .docx.",
+        description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx).",
                 "Unchanged files are skipped; changed files replace their chunks atomically; files gone from an",
                 "ingested folder are removed. Exit status 1 if any file failed (the others are still ingested)."})
 final class IngestCommand extends KbCommand {

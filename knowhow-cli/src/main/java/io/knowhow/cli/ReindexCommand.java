@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * complete; until then the old one stays in place.
  */
 @Command(name = "reindex", mixinStandardHelpOptions = true,
-        description = {"Re-embed all chunks with the configured embedding model (embedder.model), e.g. after changing",
-                "the model or upgrading knowhow's ONNX Runtime. The old index stays in use until the new one is complete."})
+        description = {"Re-embed all chunks with the configured embedding model.",
+                "Use it after changing embedder.model or upgrading knowhow's ONNX Runtime. The old index stays",
+                "in use until the new one is complete."})
 final class ReindexCommand extends KbCommand {
     @Override
     int run(KnowhowRuntime runtime) throws IOException {

@@ -27,8 +27,10 @@ import java.util.Locale;
 
 /** {@code knowhow tune DATA --base DIR}: LoRA or full fine-tuning of a local HF-format decoder. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = {"Fine-tune a local Hugging Face model directory (config.json, tokenizer.json, *.safetensors;",
+        description = {"Fine-tune a model for behaviour, format and style (LoRA or full).",
+                "--task generate: a local Hugging Face model directory (config.json, tokenizer.json, *.safetensors;",
                 "Llama, Qwen2, SmolLM, Mistral) on JSONL pairs — {\"messages\":[...]} or {\"input\":..,\"output\":..}.",
+                "--task classify: the bundled encoder + a label head, on .csv text,category or .jsonl {text,label}.",
                 "For behaviour, format and style; facts belong in the knowledge base (ingest).",
                 "On success the result becomes the model of `ask --strategy tuned|hybrid` (see --no-activate).",
                 "Ctrl-C writes a checkpoint; run again with --resume to continue."})
