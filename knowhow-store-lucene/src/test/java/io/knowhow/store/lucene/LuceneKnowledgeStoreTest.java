@@ -244,8 +244,8 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
             assertThat(hit.score()).isCloseTo(cosine(embed(query), embed(hit.chunk().text())), within(1e-5));
         List<Hit> hybrid = store.retrieve(request(SearchMode.HYBRID, query, 3, Filter.NONE));
         assertThat(hybrid.getFirst().chunk()).isEqualTo(chunks.getFirst());
-        // first in both lists: 1/(60 + 1) twice
-        assertThat(hybrid.getFirst().score()).isCloseTo(2.0 / 61, within(1e-6));
+        // first in both lists: BM25 weight 1 and dense weight 0.6, each over (60 + 1)
+        assertThat(hybrid.getFirst().score()).isCloseTo((LuceneKnowledgeStore.BM25_WEIGHT + LuceneKnowledgeStore.DENSE_WEIGHT) / 61, within(1e-6));
         assertThat(store.retrieve(request(SearchMode.BM25, query, 1, Filter.NONE)).getFirst().score()).isGreaterThan(0);
     }
 
