@@ -123,7 +123,7 @@ public final class RagBench {
             System.out.println();
             System.out.println("| min coverage | answerable: EM | F1 | answer contains gold | abstained | ask p50 ms | unanswerable (SQuAD 2.0): abstained | out-of-KB questions: abstained |");
             System.out.println("|---|---|---|---|---|---|---|---|");
-            for (double c : new double[] {0.3, ExtractiveGenerator.Options.DEFAULT.minCoverage(), 0.6}) {
+            for (double c : java.util.stream.DoubleStream.of(ExtractiveGenerator.Options.DEFAULT.minCoverage(), 0.3, 0.45, 0.6).distinct().sorted().toArray()) {
                 KnowledgeBase kb = new KnowledgeBase(embedder, store, new ExtractiveGenerator(new ExtractiveGenerator.Options(c, 2)));
                 answerRow(c, kb, answerable, impossible, outOfKb);
             }
