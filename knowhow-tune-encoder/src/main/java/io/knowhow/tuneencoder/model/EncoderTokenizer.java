@@ -49,17 +49,52 @@ public final class EncoderTokenizer implements AutoCloseable {
     }
 
     /**
-     * A padded batch of {@code texts}.
-     *
-     * @param manager receives the arrays (a per-step sub-manager)
+     * Token ids of {@code text} with each token's character span in {@code text} (Java {@code char} indices,
+     * usable with {@link String#substring}), for token classification. Special tokens ([CLS], [SEP]) are
+     * marked and have the empty span (0, 0).
      */
-    public Batch batch(List<String> texts, NDManager manager) {
-        long[][] rows = new long[texts.size()][];
-        int t = 1;
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = ids(texts.get(i));
-            t = Math.max(t, rows[i].length);
+    public Tokens tokens(String text) {
+        Encoding e = tokenizer.encode(text);
+        long[] ids = e.getIds();
+        long[] special = e.getSpecialTokenMask();
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
+        int[] starts = new int[ids.length], ends = new int[ids.length];
+        boolean[] isSpecial = new boolean[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            // DJL gives no span (null) for special tokens; the mask is the authority either way.
+            isSpecial[i] = special[i] != 0 || spans[i] == null;
+            if (!isSpecial[i]) {
+                starts[i] = spans[i].getStart();
+                ends[i] = spans[i].getEnd();
+            }
         }
+        // The tokenizer counts Unicode code points; Java strings count UTF-16 units. They differ only after a
+        // character outside the BMP (an emoji), so the conversion runs only for such texts.
+        if (text.codePointCount(0, text.length()) != text.length()) {
+            int points = text.codePointCount(0, text.length());
+            for (int i = 0; i < ids.length; i++) {
+                if (isSpecial[i]) continue;
+                starts[i] = text.offsetByCodePoints(0, Math.min(starts[i], points));
+                ends[i] = text.offsetByCodePoints(0, Math.min(ends[i], points));
+            }
+        }
+        return new Tokens(ids, starts, ends, isSpecial);
+    }
+
+    /**
+     * One text's word pieces.
+     *
+     * @param ids     token ids, special tokens included, truncated
+     * @param starts  character offset in the text where each token starts (0 for special tokens)
+     * @param ends    character offset just past each token's end (0 for special tokens)
+     * @param special whether each token is [CLS], [SEP] or another special token
+     */
+    public record Tokens(long[] ids, int[] starts, int[] ends, boolean[] special) {}
+
+    /** A padded batch of already tokenized rows (see {@link #tokens}). */
+    public static Batch batch(long[][] rows, NDManager manager) {
+        int t = 1;
+        for (long[] r : rows) t = Math.max(t, r.length);
         long[] ids = new long[rows.length * t];
         float[] mask = new float[rows.length * t];
         long tokens = 0;
@@ -69,6 +104,17 @@ public final class EncoderTokenizer implements AutoCloseable {
             tokens += rows[i].length;
         }
         return new Batch(Torch.longs(manager, ids, rows.length, t), Torch.floats(manager, mask, rows.length, t), tokens);
+    }
+
+    /**
+     * A padded batch of {@code texts}.
+     *
+     * @param manager receives the arrays (a per-step sub-manager)
+     */
+    public Batch batch(List<String> texts, NDManager manager) {
+        long[][] rows = new long[texts.size()][];
+        for (int i = 0; i < rows.length; i++) rows[i] = ids(texts.get(i));
+        return batch(rows, manager);
     }
 
     /**

@@ -1,0 +1,238 @@
+package io.knowhow.tuneencoder.extract;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.tune.model.Torch;
+import io.knowhow.tune.safetensors.DType;
+import io.knowhow.tune.safetensors.SafetensorsFile;
+import io.knowhow.tune.safetensors.SafetensorsWriter;
+import io.knowhow.tuneencoder.classify.ClassifyOptions;
+import io.knowhow.tuneencoder.model.BertEncoder;
+import io.knowhow.tuneencoder.model.BundledEncoder;
+import io.knowhow.tuneencoder.model.EncoderConfig;
+import io.knowhow.tuneencoder.model.EncoderLora;
+import io.knowhow.tuneencoder.model.EncoderTokenizer;
+import io.knowhow.tuneencoder.model.EncoderWeights;
+import io.knowhow.tuneencoder.onnx.OnnxGraph;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Extracts slot values from texts with a fine-tuned encoder and a per-token linear tagging head:
+ * {@code tag(token) = argmax(encoder(text)[token]·Wᵀ + b)} over the BIO tags of {@link BioTags}, decoded
+ * into one surface string per slot, cut from the input text.
+ *
+ * <p>The artifact directory, written by {@link #save} and read by {@link #load}:
+ * <pre>
+ * extractor.json         {"format":"knowhow-encoder-extractor","version":1,"base":"all-minilm-l6-v2",
+ *                         "mode":"LORA","max_length":64,"slots":["people","date","time","first_name","last_name"],
+ *                         "lora":{"rank":8,"alpha":16.0,"targets":["attention.self.query",...]}}   (lora only in LORA mode)
+ * head.safetensors       tagger.weight (tags, hidden) f32, tagger.bias (tags) f32; tag order O, B-slot1, I-slot1, B-slot2, ...
+ * adapter.safetensors    LORA: encoder.layer.L.MODULE.lora_A.weight (rank, in), .lora_B.weight (out, rank)
+ * encoder.safetensors    FULL: every encoder weight under its Hugging Face BERT name, (out, in) layout
+ * </pre>
+ * FROZEN and LORA artifacts hold no encoder weights: the base comes from the bundled jar.
+ *
+ * <p>Thread-safe for concurrent {@link #extract} calls; {@link #close()} frees the native memory.
+ */
+public final class Extractor implements AutoCloseable {
+    public static final String FORMAT = "knowhow-encoder-extractor";
+    public static final int VERSION = 1;
+    static final String CONFIG = "extractor.json";
+    static final String HEAD = "head.safetensors";
+    static final String ADAPTER = "adapter.safetensors";
+    static final String ENCODER = "encoder.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 32;
+
+    private final ClassifyOptions.Mode mode;
+    private final BertEncoder encoder;
+    private final EncoderLora lora;     // null unless LORA
+    private final NDArray headWeight;   // (tags, hidden)
+    private final NDArray headBias;     // (tags)
+    private final BioTags tags;
+    private final EncoderTokenizer tokenizer;
+
+    Extractor(ClassifyOptions.Mode mode, BertEncoder encoder, EncoderLora lora, NDArray headWeight, NDArray headBias, BioTags tags,
+              EncoderTokenizer tokenizer) {
+        this.mode = mode;
+        this.encoder = encoder;
+        this.lora = lora;
+        this.headWeight = headWeight;
+        this.headBias = headBias;
+        this.tags = tags;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Reads an artifact written by {@link #save}.
+     *
+     * @throws IllegalArgumentException naming the file when the directory is not a complete extractor artifact
+     */
+    public static Extractor load(Path dir) {
+        JsonNode config = readJson(dir.resolve(CONFIG));
+        if (!FORMAT.equals(config.path("format").asText()))
+            throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow extractor (format '" + config.path("format").asText() + "')");
+        if (config.path("version").asInt() != VERSION)
+            throw new IllegalArgumentException(dir.resolve(CONFIG) + " has version " + config.path("version").asInt() + ", this knowhow reads " + VERSION);
+        if (!BundledEncoder.NAME.equals(config.path("base").asText()))
+            throw new IllegalArgumentException(dir.resolve(CONFIG) + " was trained on base '" + config.path("base").asText() + "'; only "
+                    + BundledEncoder.NAME + " is available");
+        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
+        List<String> slots = new ArrayList<>();
+        config.path("slots").forEach(n -> slots.add(n.asText()));
+        BioTags tags = new BioTags(slots);
+        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? readTensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        NDManager manager = Torch.newManager();
+        EncoderTokenizer tokenizer = null;
+        try {
+            BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
+            EncoderLora lora = null;
+            if (mode == ClassifyOptions.Mode.LORA) {
+                JsonNode l = config.path("lora");
+                List<String> targets = new ArrayList<>();
+                l.path("targets").forEach(t -> targets.add(t.asText()));
+                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, floats(dir.resolve(ADAPTER)), manager);
+            }
+            Map<String, OnnxGraph.Tensor> head = readTensors(dir.resolve(HEAD));
+            OnnxGraph.Tensor w = head.get("tagger.weight"), b = head.get("tagger.bias");
+            int hidden = encoder.config().hiddenSize(), n = tags.size();
+            if (w == null || b == null || w.dims().length != 2 || w.dims()[0] != n || w.dims()[1] != hidden || b.values().length != n)
+                throw new IllegalArgumentException(dir.resolve(HEAD) + " must hold tagger.weight (" + n + ", " + hidden + ") and tagger.bias ("
+                        + n + ") for the " + slots.size() + " slots of " + dir.resolve(CONFIG));
+            tokenizer = BundledEncoder.tokenizer(config.path("max_length").asInt());
+            return new Extractor(mode, encoder, lora, Torch.floats(manager, w.values(), w.dims()), Torch.floats(manager, b.values(), b.dims()),
+                    tags, tokenizer);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) tokenizer.close();
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Writes the artifact described in the class comment into {@code dir}. */
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            ObjectNode config = JSON.createObjectNode().put("format", FORMAT).put("version", VERSION).put("base", BundledEncoder.NAME)
+                    .put("mode", mode.name()).put("max_length", tokenizer.maxLength());
+            ArrayNode slotArray = config.putArray("slots");
+            tags.slots().forEach(slotArray::add);
+            if (lora != null) {
+                ObjectNode l = config.putObject("lora").put("rank", lora.rank()).put("alpha", lora.alpha());
+                ArrayNode t = l.putArray("targets");
+                lora.targets().stream().sorted().forEach(t::add);
+            }
+            write(dir.resolve(HEAD), Map.of("tagger.weight", headWeight, "tagger.bias", headBias));
+            if (lora != null) write(dir.resolve(ADAPTER), lora.named());
+            if (mode == ClassifyOptions.Mode.FULL) write(dir.resolve(ENCODER), encoder.weights().named());
+            // The config last: a directory with extractor.json is complete.
+            Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write extractor to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The slot values found in {@code text}: slot name → the text's characters tagged for it, keys in the
+     * schema order of {@link #slots()}, slots not found omitted. Text past the tokenizer's limit is not read.
+     */
+    public Map<String, String> extract(String text) {
+        return extractAll(List.of(text)).getFirst();
+    }
+
+    /** {@link #extract} for each of {@code texts}, in order (batched). */
+    public List<Map<String, String>> extractAll(List<String> texts) {
+        List<Map<String, String>> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) out.add(null);
+        boolean grad = Torch.gradMode();
+        Torch.gradMode(false);
+        // Sorted by length so that a batch's texts pad little; results go back to input order.
+        List<Integer> order = IntStream.range(0, texts.size()).boxed().sorted(Comparator.comparingInt(i -> texts.get(i).length())).toList();
+        try {
+            for (int s = 0; s < texts.size(); s += BATCH) {
+                try (NDManager scope = encoder.manager().newSubManager()) {
+                    List<Integer> chunk = order.subList(s, Math.min(texts.size(), s + BATCH));
+                    List<EncoderTokenizer.Tokens> tokens = chunk.stream().map(i -> tokenizer.tokens(texts.get(i))).toList();
+                    EncoderTokenizer.Batch b = EncoderTokenizer.batch(tokens.stream().map(EncoderTokenizer.Tokens::ids).toArray(long[][]::new), scope);
+                    NDArray best = logits(encoder.forward(b.ids(), b.mask(), lora)).argMax(-1); // (B, T)
+                    long[] flat = best.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                    int t = Math.toIntExact(b.ids().getShape().get(1));
+                    for (int r = 0; r < chunk.size(); r++) {
+                        int[] row = new int[tokens.get(r).ids().length];
+                        for (int j = 0; j < row.length; j++) row[j] = (int) flat[r * t + j];
+                        out.set(chunk.get(r), tags.decode(texts.get(chunk.get(r)), tokens.get(r), row));
+                    }
+                }
+            }
+        } finally {
+            Torch.gradMode(grad);
+        }
+        return out;
+    }
+
+    /** Tag logits (B, T, tags) for hidden states (B, T, hidden). */
+    NDArray logits(NDArray hidden) {
+        return hidden.getNDArrayInternal().linear(hidden, headWeight, headBias).singletonOrThrow();
+    }
+
+    /** The schema: slot names in output order. */
+    public List<String> slots() {
+        return tags.slots();
+    }
+
+    public ClassifyOptions.Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        encoder.close();
+    }
+
+    private static void write(Path file, Map<String, NDArray> arrays) {
+        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+        arrays.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                entries.add(new SafetensorsWriter.Entry(e.getKey(), DType.F32, e.getValue().getShape().getShape(), e.getValue()::toByteBuffer)));
+        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + " (is this an extractor directory written by knowhow tune --task extract?): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, float[]> floats(Path file) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            for (String name : f.tensors().keySet()) out.put(name, f.floats(name));
+        }
+        return out;
+    }
+
+    private static Map<String, OnnxGraph.Tensor> readTensors(Path file) {
+        Map<String, OnnxGraph.Tensor> out = new LinkedHashMap<>();
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            for (var e : f.tensors().entrySet()) out.put(e.getKey(), new OnnxGraph.Tensor(e.getKey(), e.getValue().shape(), f.floats(e.getKey())));
+        }
+        return out;
+    }
+}
