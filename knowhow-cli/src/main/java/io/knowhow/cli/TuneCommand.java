@@ -14,6 +14,11 @@ import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.classify.ClassifyResult;
 import io.knowhow.tuneencoder.classify.LabeledText;
 import io.knowhow.tuneencoder.model.BundledEncoder;
+import io.knowhow.tuneencoder.extract.ExtractResult;
+import io.knowhow.tuneencoder.extract.Extractor;
+import io.knowhow.tuneencoder.extract.ExtractorTrainer;
+import io.knowhow.tuneencoder.extract.SlotData;
+import io.knowhow.tuneencoder.extract.SlotExample;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -39,13 +44,13 @@ final class TuneCommand extends KbCommand {
     Path data;
 
     @Option(names = "--task", defaultValue = "generate", paramLabel = "TASK",
-            description = "generate (default: a decoder LLM answers in the trained format), or classify (the bundled encoder + a label head; data .jsonl {text,label} or .csv text,category)")
+            description = "generate (default: a decoder LLM answers in the trained format), classify (the bundled encoder + a label head; .jsonl {text,label} or .csv text,category) or extract (slot filling into JSON; Restaurant-8k-style span-labelled JSON)")
     String task;
 
     @Option(names = "--base", paramLabel = "DIR", description = "base model directory (generate); classify always starts from the bundled MiniLM encoder")
     Path base;
 
-    @Option(names = "--method", paramLabel = "M", description = "generate: lora (default) or full; classify: frozen (default, head only), lora or full")
+    @Option(names = "--method", paramLabel = "M", description = "generate: lora (default) or full; classify: frozen (default, head only), lora or full; extract: lora (default), frozen or full")
     String method;
 
     @Option(names = "--output", paramLabel = "DIR", description = "where the adapter/model goes (default: KB/tuned/DATA-METHOD)")
@@ -74,7 +79,8 @@ final class TuneCommand extends KbCommand {
         switch (task.toLowerCase(Locale.ROOT)) {
             case "generate" -> { }
             case "classify" -> { return classify(runtime); }
-            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use generate or classify");
+            case "extract" -> { return extract(runtime); }
+            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use generate, classify or extract");
         }
         if (base == null) throw new IllegalArgumentException("--base DIR is required: a Hugging Face model directory (config.json, tokenizer.json, *.safetensors)");
         TuneOptions.Method m = TuneOptions.Method.parse(method == null ? "lora" : method);
@@ -113,6 +119,7 @@ final class TuneCommand extends KbCommand {
         ClassifyOptions options = ClassifyOptions.defaults(mode, out).withSeed(seed);
         if (epochsGiven()) options = options.withEpochs(epochs);
         if (lr != null) options = options.withLearningRates(lr, options.headLearningRate());
+        if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")) options = options.withBatchSize(batchSize);
         List<LabeledText> rows = ClassificationData.read(data);
         ClassifyResult result;
         try (Bar bar = new Bar(!json && System.console() != null)) {
@@ -136,6 +143,44 @@ final class TuneCommand extends KbCommand {
             out().printf("classifier (%s) trained on %d examples in %d steps, final loss %.4f%n", mode.name().toLowerCase(Locale.ROOT),
                     rows.size(), result.steps(), result.finalLoss());
             result.artifact().ifPresent(a -> out().println("artifact: " + a + "\nNow: knowhow classify \"some text\""));
+        }
+        return 0;
+    }
+
+    @Option(names = "--slots", split = ",", paramLabel = "NAME", description = "extract: the output schema, in order (default: the slot names found in the data)")
+    List<String> slots;
+
+    /** Encoder slot filling; LoRA is the default method: on Restaurant-8k it beat the frozen encoder by 16 F1 points. */
+    private int extract(KnowhowRuntime runtime) {
+        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf((method == null ? "lora" : method).toUpperCase(Locale.ROOT));
+        Path out = output != null ? output : runtime.kbDir().resolve("extractors").resolve(stem(data) + "-" + mode.name().toLowerCase(Locale.ROOT));
+        ClassifyOptions options = ClassifyOptions.defaults(mode, out).withSeed(seed);
+        if (epochsGiven()) options = options.withEpochs(epochs);
+        if (lr != null) options = options.withLearningRates(lr, options.headLearningRate());
+        if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")) options = options.withBatchSize(batchSize);
+        List<SlotExample> rows = SlotData.read(data);
+        List<String> schema = slots != null ? slots : rows.stream().flatMap(r -> r.spans().stream().map(SlotExample.Span::slot)).distinct().toList();
+        ExtractResult result;
+        try (Bar bar = new Bar(!json && System.console() != null)) {
+            result = ExtractorTrainer.train(BundledEncoder.tensors(), rows, schema, options, resume, bar, () -> false);
+        }
+        result.extractor().ifPresent(Extractor::close);
+        if (!noActivate && result.artifact().isPresent())
+            runtime.config().set("extractor.model", result.artifact().get().toAbsolutePath().toString());
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("task", "extract");
+            n.put("method", mode.name().toLowerCase(Locale.ROOT));
+            n.putPOJO("slots", schema);
+            n.put("artifact", result.artifact().map(Path::toString).orElse(null));
+            n.put("examples", rows.size());
+            n.put("steps", result.steps());
+            n.put("elapsed_s", result.elapsed().toMillis() / 1000.0);
+            out().println(Json.write(n));
+        } else {
+            out().printf("extractor (%s) for slots %s trained on %d examples in %d steps%n", mode.name().toLowerCase(Locale.ROOT),
+                    schema, rows.size(), result.steps());
+            result.artifact().ifPresent(a -> out().println("artifact: " + a + "\nNow: knowhow extract \"some text\" --json"));
         }
         return 0;
     }

@@ -127,4 +127,39 @@ class TuneCliTest {
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).contains("intents.csv");
     }
+
+    @Test
+    void encoderExtractorIsTrainedFromSpanLabelledJsonAndFillsTheSchema() throws Exception {
+        String[][] rows = {{"table for 4 people at 7pm", "4", "7pm"}, {"a table for 2 at 8pm please", "2", "8pm"},
+                {"dinner for 5 at noon", "5", "noon"}, {"can I get a table for 8 people", "8", null},
+                {"at 7pm for 2 people", "2", "7pm"}, {"just me at 1pm", null, "1pm"}, {"hello there", null, null},
+                {"reserve for 10 people at 5pm", "10", "5pm"}, {"is 7:45 free for 3", "3", "7:45"}, {"we need a table tonight", null, null}};
+        ObjectMapper json = new ObjectMapper();
+        var array = json.createArrayNode();
+        for (String[] r : rows) {
+            var e = array.addObject();
+            e.putObject("userInput").put("text", r[0]);
+            var labels = e.putArray("labels");
+            for (int s = 1; s <= 2; s++) {
+                if (r[s] == null) continue;
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(r[s]) + "\\b").matcher(r[0]);
+                assertThat(m.find()).isTrue();
+                var l = labels.addObject().put("slot", s == 1 ? "people" : "time");
+                l.putObject("valueSpan").put("startIndex", m.start()).put("endIndex", m.end());
+            }
+        }
+        Path data = tmp.resolve("bookings.json");
+        Files.writeString(data, json.writeValueAsString(array));
+        String kb = tmp.resolve("kb").toString();
+
+        CliTest.Result tune = run("--kb", kb, "tune", "--task", "extract", data.toString(), "--method", "frozen",
+                "--epochs", "40", "--batch-size", "4", "--json");
+        assertThat(tune.status()).as(tune.err()).isZero();
+        assertThat(tune.json().get("slots")).extracting(JsonNode::asText).containsExactly("people", "time");
+
+        JsonNode slots = run("--kb", kb, "extract", "table for 4 people at 7pm", "--json").json();
+        assertThat(slots.get("people").asText()).isEqualTo("4");
+        assertThat(slots.get("time").asText()).isEqualTo("7pm");
+        assertThat(run("--kb", kb, "extract", "hello there", "--json").json().size()).isZero();
+    }
 }
