@@ -26,7 +26,7 @@ final class KbConfig {
 
     /** Keys a user may set, with what they mean; anything else is refused to catch typos. */
     static final Map<String, String> KNOWN = new TreeMap<>(Map.ofEntries(
-            Map.entry("embedder.model", "bundled embedding model: all-minilm-l6-v2-q (default) or bge-small-en-v1.5-q; fixed when the knowledge base is created"),
+            Map.entry("embedder.model", "all-minilm-l6-v2-q (default), bge-small-en-v1.5-q, or a directory from `knowhow tune --task embed`; change it, then run `knowhow reindex`"),
             Map.entry("chunk.max-tokens", "chunk size in embedding-model tokens (default 200)"),
             Map.entry("chunk.overlap-tokens", "tokens of whole sentences repeated between chunks (default 40)"),
             Map.entry("ask.k", "evidence chunks per question (default 5)"),

@@ -18,6 +18,7 @@ import io.knowhow.llm.openai.OpenAiCompatibleGenerator;
 import io.knowhow.store.lucene.LuceneKnowledgeStore;
 import io.knowhow.tune.generate.GenerationOptions;
 import io.knowhow.tune.generate.LocalGenerator;
+import io.knowhow.tuneencoder.embed.TunedEmbedder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ final class KnowhowRuntime implements AutoCloseable {
 
     private final Path kbDir;
     private final KbConfig config;
-    private OnnxEmbedder embedder;
+    private Embedder embedder;
+    private OnnxEmbedder tokenizerModel;
     private KnowledgeStore store;
     private Generator generator;
     private Generator tunedGenerator;
@@ -62,16 +64,25 @@ final class KnowhowRuntime implements AutoCloseable {
             embedder = switch (model.toLowerCase(Locale.ROOT)) {
                 case "all-minilm-l6-v2-q" -> OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q);
                 case "bge-small-en-v1.5-q", "bge-small-en-v15-q" -> OnnxEmbedder.bundled(BundledModel.BGE_SMALL_EN_V15_Q);
-                default -> throw new IllegalArgumentException("embedder.model '" + model
-                        + "' is not a bundled model (all-minilm-l6-v2-q, bge-small-en-v1.5-q)");
+                default -> {
+                    // A directory written by `knowhow tune --task embed`: the retrieval-adapted encoder.
+                    if (Files.isDirectory(Path.of(model))) yield TunedEmbedder.load(Path.of(model));
+                    throw new IllegalArgumentException("embedder.model '" + model
+                            + "' is neither a bundled model (all-minilm-l6-v2-q, bge-small-en-v1.5-q) nor a tuned encoder directory");
+                }
             };
         }
         return embedder;
     }
 
-    TokenCounter tokenCounter() {
-        embedder();
-        return embedder;
+    /**
+     * The chunker's token counter: the embedder itself when it can count, else the bundled MiniLM's
+     * tokenizer — a tuned encoder is MiniLM underneath and shares its WordPiece vocabulary.
+     */
+    synchronized TokenCounter tokenCounter() {
+        if (embedder() instanceof TokenCounter counter) return counter;
+        if (tokenizerModel == null) tokenizerModel = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q);
+        return tokenizerModel;
     }
 
     synchronized KnowledgeStore store() {
@@ -146,5 +157,6 @@ final class KnowhowRuntime implements AutoCloseable {
         if (generator != null) generator.close();
         if (tunedGenerator != null) tunedGenerator.close();
         if (embedder != null) embedder.close();
+        if (tokenizerModel != null) tokenizerModel.close();
     }
 }

@@ -14,6 +14,10 @@ import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.classify.ClassifyResult;
 import io.knowhow.tuneencoder.classify.LabeledText;
 import io.knowhow.tuneencoder.model.BundledEncoder;
+import io.knowhow.tuneencoder.embed.EmbedOptions;
+import io.knowhow.tuneencoder.embed.EmbeddingTrainer;
+import io.knowhow.tuneencoder.embed.PairData;
+import io.knowhow.tuneencoder.embed.TextPair;
 import io.knowhow.tuneencoder.extract.ExtractResult;
 import io.knowhow.tuneencoder.extract.Extractor;
 import io.knowhow.tuneencoder.extract.ExtractorTrainer;
@@ -44,7 +48,7 @@ final class TuneCommand extends KbCommand {
     Path data;
 
     @Option(names = "--task", defaultValue = "generate", paramLabel = "TASK",
-            description = "generate (default: a decoder LLM answers in the trained format), classify (the bundled encoder + a label head; .jsonl {text,label} or .csv text,category) or extract (slot filling into JSON; Restaurant-8k-style span-labelled JSON)")
+            description = "generate (default: a decoder LLM answers in the trained format), classify (the bundled encoder + a label head; .jsonl {text,label} or .csv text,category) extract (slot filling into JSON; Restaurant-8k-style span-labelled JSON) or embed (retrieval adaptation on JSONL {query,passage}; then `knowhow reindex`)")
     String task;
 
     @Option(names = "--base", paramLabel = "DIR", description = "base model directory (generate); classify always starts from the bundled MiniLM encoder")
@@ -80,7 +84,8 @@ final class TuneCommand extends KbCommand {
             case "generate" -> { }
             case "classify" -> { return classify(runtime); }
             case "extract" -> { return extract(runtime); }
-            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use generate, classify or extract");
+            case "embed" -> { return embed(runtime); }
+            default -> throw new IllegalArgumentException("unknown --task '" + task + "': use generate, classify, extract or embed");
         }
         if (base == null) throw new IllegalArgumentException("--base DIR is required: a Hugging Face model directory (config.json, tokenizer.json, *.safetensors)");
         TuneOptions.Method m = TuneOptions.Method.parse(method == null ? "lora" : method);
@@ -181,6 +186,38 @@ final class TuneCommand extends KbCommand {
             out().printf("extractor (%s) for slots %s trained on %d examples in %d steps%n", mode.name().toLowerCase(Locale.ROOT),
                     schema, rows.size(), result.steps());
             result.artifact().ifPresent(a -> out().println("artifact: " + a + "\nNow: knowhow extract \"some text\" --json"));
+        }
+        return 0;
+    }
+
+    /** Retrieval adaptation of the bundled encoder on (query, passage) pairs; becomes the KB's embedder after `reindex`. */
+    private int embed(KnowhowRuntime runtime) {
+        EmbedOptions.Method m = EmbedOptions.Method.valueOf((method == null ? "lora" : method).toUpperCase(Locale.ROOT));
+        Path out = output != null ? output : runtime.kbDir().resolve("embedders").resolve(stem(data) + "-" + m.name().toLowerCase(Locale.ROOT));
+        EmbedOptions options = EmbedOptions.defaults(m, out);
+        if (epochsGiven()) options = options.with(epochs, options.batchSize(), lr != null ? lr : options.learningRate(), options.maxLength());
+        else if (lr != null) options = options.with(options.epochs(), options.batchSize(), lr, options.maxLength());
+        List<TextPair> pairs = PairData.read(data);
+        EmbeddingTrainer.Result result;
+        try (Bar bar = new Bar(!json && System.console() != null)) {
+            result = EmbeddingTrainer.train(BundledEncoder.tensors(), pairs, options, bar);
+        }
+        result.embedder().close();
+        if (!noActivate) runtime.config().set("embedder.model", result.artifact().toAbsolutePath().toString());
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("task", "embed");
+            n.put("method", m.name().toLowerCase(Locale.ROOT));
+            n.put("artifact", result.artifact().toString());
+            n.put("pairs", pairs.size());
+            n.put("steps", result.steps());
+            n.put("final_loss", result.finalLoss());
+            n.put("elapsed_s", result.elapsed().toMillis() / 1000.0);
+            out().println(Json.write(n));
+        } else {
+            out().printf("embedder (%s) trained on %d pairs in %d steps, final loss %.4f%nartifact: %s%n", m.name().toLowerCase(Locale.ROOT),
+                    pairs.size(), result.steps(), result.finalLoss(), result.artifact());
+            if (!noActivate) out().println("Now: knowhow reindex   (re-embeds the knowledge base with it; queries are refused until then)");
         }
         return 0;
     }

@@ -162,6 +162,27 @@ class CliTest {
         assertThat(run("reindex").out()).contains("nothing to do");
     }
 
+    @Test
+    void aRetrievalTunedEncoderBecomesTheEmbedderAfterReindex() throws Exception {
+        assertThat(run("ingest", docs.toString()).status()).isZero();
+        Path pairs = tmp.resolve("pairs.jsonl");
+        Files.writeString(pairs, String.join("\n",
+                "{\"query\": \"what does the team plan cost\", \"passage\": \"The Team plan costs $49 per editor per month.\"}",
+                "{\"query\": \"which port is the web ui on\", \"passage\": \"The web interface listens on port 8443 over HTTPS.\"}",
+                "{\"query\": \"how fast is enterprise support\", \"passage\": \"Enterprise customers get a first response within four hours.\"}",
+                "{\"query\": \"what came in 3.2\", \"passage\": \"Version 3.2 added real-time co-editing of pages and a dark theme.\"}") + "\n");
+
+        Result tune = run("tune", "--task", "embed", pairs.toString(), "--epochs", "1", "--json");
+        assertThat(tune.status()).as(tune.err()).isZero();
+        assertThat(Path.of(tune.json().get("artifact").asText())).isDirectory();
+
+        assertThat(run("ask", "Which port does the web interface use?").err()).contains("knowhow reindex");
+        Result reindex = run("reindex");
+        assertThat(reindex.status()).as(reindex.err()).isZero();
+        JsonNode answer = run("ask", "Which port does the web interface use?", "--json").json();
+        assertThat(answer.get("answer").asText()).contains("8443");
+    }
+
     private Result runWithKb(Path otherKb, String... args) {
         Path saved = kb;
         kb = otherKb;
