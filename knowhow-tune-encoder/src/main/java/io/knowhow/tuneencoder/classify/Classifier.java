@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.safetensors.DType;
-import io.knowhow.tune.safetensors.SafetensorsFile;
-import io.knowhow.tune.safetensors.SafetensorsWriter;
 import io.knowhow.tuneencoder.model.BertEncoder;
+import io.knowhow.tuneencoder.model.ArtifactFiles;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderConfig;
 import io.knowhow.tuneencoder.model.EncoderLora;
@@ -84,7 +82,7 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when the directory is not a classifier artifact
      */
     public static Classifier load(Path dir) {
-        JsonNode config = readJson(dir.resolve(CONFIG));
+        JsonNode config = ArtifactFiles.readJson(dir.resolve(CONFIG), "a classifier directory written by knowhow tune --task classify");
         if (!FORMAT.equals(config.path("format").asText()))
             throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow classifier (format '" + config.path("format").asText()
                     + "', expected '" + FORMAT + "')");
@@ -95,8 +93,8 @@ public final class Classifier implements AutoCloseable {
                     + BundledEncoder.NAME + " is available");
         ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
         List<String> labels = new ArrayList<>();
-        readJson(dir.resolve(LABELS)).forEach(n -> labels.add(n.asText()));
-        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? readTensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        ArtifactFiles.readJson(dir.resolve(LABELS), "a classifier directory written by knowhow tune --task classify").forEach(n -> labels.add(n.asText()));
+        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
         EncoderTokenizer tokenizer = null;
         try {
@@ -106,9 +104,9 @@ public final class Classifier implements AutoCloseable {
                 JsonNode l = config.path("lora");
                 List<String> targets = new ArrayList<>();
                 l.path("targets").forEach(t -> targets.add(t.asText()));
-                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, floats(dir.resolve(ADAPTER)), manager);
+                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, ArtifactFiles.floats(dir.resolve(ADAPTER)), manager);
             }
-            Map<String, OnnxGraph.Tensor> head = readTensors(dir.resolve(HEAD));
+            Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
             OnnxGraph.Tensor w = head.get("classifier.weight"), b = head.get("classifier.bias");
             int hidden = encoder.config().hiddenSize();
             if (w == null || b == null || w.dims().length != 2 || w.dims()[0] != labels.size() || w.dims()[1] != hidden || b.values().length != labels.size())
@@ -138,9 +136,9 @@ public final class Classifier implements AutoCloseable {
             ArrayNode labelArray = JSON.createArrayNode();
             labels.forEach(labelArray::add);
             Files.writeString(dir.resolve(LABELS), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(labelArray));
-            write(dir.resolve(HEAD), Map.of("classifier.weight", headWeight, "classifier.bias", headBias));
-            if (lora != null) write(dir.resolve(ADAPTER), lora.named());
-            if (mode == ClassifyOptions.Mode.FULL) write(dir.resolve(ENCODER), encoder.weights().named());
+            ArtifactFiles.write(dir.resolve(HEAD), Map.of("classifier.weight", headWeight, "classifier.bias", headBias));
+            if (lora != null) ArtifactFiles.write(dir.resolve(ADAPTER), lora.named());
+            if (mode == ClassifyOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
             // The config last: a directory with classifier.json is complete.
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
@@ -220,37 +218,5 @@ public final class Classifier implements AutoCloseable {
     public void close() {
         tokenizer.close();
         encoder.close();
-    }
-
-    private static void write(Path file, Map<String, NDArray> arrays) {
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        arrays.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                entries.add(new SafetensorsWriter.Entry(e.getKey(), DType.F32, e.getValue().getShape().getShape(), e.getValue()::toByteBuffer)));
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + " (is this a classifier directory written by knowhow tune --task classify?): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, float[]> floats(Path file) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (String name : f.tensors().keySet()) out.put(name, f.floats(name));
-        }
-        return out;
-    }
-
-    private static Map<String, OnnxGraph.Tensor> readTensors(Path file) {
-        Map<String, OnnxGraph.Tensor> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (var e : f.tensors().entrySet()) out.put(e.getKey(), new OnnxGraph.Tensor(e.getKey(), e.getValue().shape(), f.floats(e.getKey())));
-        }
-        return out;
     }
 }

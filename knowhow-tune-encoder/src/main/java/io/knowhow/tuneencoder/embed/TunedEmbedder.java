@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.EmbedderInfo;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.safetensors.DType;
-import io.knowhow.tune.safetensors.SafetensorsFile;
-import io.knowhow.tune.safetensors.SafetensorsWriter;
 import io.knowhow.tuneencoder.model.BertEncoder;
+import io.knowhow.tuneencoder.model.ArtifactFiles;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderConfig;
 import io.knowhow.tuneencoder.model.EncoderLora;
@@ -79,7 +77,7 @@ public final class TunedEmbedder implements Embedder {
         if (!FORMAT.equals(config.path("format").asText()) || config.path("version").asInt() != VERSION)
             throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow embedder of version " + VERSION);
         EmbedOptions.Method method = EmbedOptions.Method.valueOf(config.path("method").asText());
-        Map<String, OnnxGraph.Tensor> tensors = method == EmbedOptions.Method.FULL ? tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        Map<String, OnnxGraph.Tensor> tensors = method == EmbedOptions.Method.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
         try {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
@@ -89,7 +87,7 @@ public final class TunedEmbedder implements Embedder {
                 List<String> targets = new ArrayList<>();
                 l.path("targets").forEach(t -> targets.add(t.asText()));
                 Map<String, float[]> values = new LinkedHashMap<>();
-                tensors(dir.resolve(ADAPTER)).forEach((k, v) -> values.put(k, v.values()));
+                ArtifactFiles.tensors(dir.resolve(ADAPTER)).forEach((k, v) -> values.put(k, v.values()));
                 lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, values, manager);
             }
             return new TunedEmbedder(method, encoder, lora, BundledEncoder.tokenizer(config.path("max_length").asInt()),
@@ -109,9 +107,9 @@ public final class TunedEmbedder implements Embedder {
             if (lora != null) {
                 ObjectNode l = config.putObject("lora").put("rank", lora.rank()).put("alpha", lora.alpha());
                 lora.targets().stream().sorted().forEach(l.putArray("targets")::add);
-                write(dir.resolve(ADAPTER), lora.named());
+                ArtifactFiles.write(dir.resolve(ADAPTER), lora.named());
             } else {
-                write(dir.resolve(ENCODER), encoder.weights().named());
+                ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
             }
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
@@ -138,20 +136,5 @@ public final class TunedEmbedder implements Embedder {
     public void close() {
         tokenizer.close();
         encoder.close();
-    }
-
-    private static void write(Path file, Map<String, ai.djl.ndarray.NDArray> arrays) {
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        arrays.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                entries.add(new SafetensorsWriter.Entry(e.getKey(), DType.F32, e.getValue().getShape().getShape(), e.getValue()::toByteBuffer)));
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
-    }
-
-    private static Map<String, OnnxGraph.Tensor> tensors(Path file) {
-        Map<String, OnnxGraph.Tensor> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (var e : f.tensors().entrySet()) out.put(e.getKey(), new OnnxGraph.Tensor(e.getKey(), e.getValue().shape(), f.floats(e.getKey())));
-        }
-        return out;
     }
 }

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.safetensors.DType;
-import io.knowhow.tune.safetensors.SafetensorsFile;
-import io.knowhow.tune.safetensors.SafetensorsWriter;
 import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.model.BertEncoder;
+import io.knowhow.tuneencoder.model.ArtifactFiles;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderConfig;
 import io.knowhow.tuneencoder.model.EncoderLora;
@@ -25,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -83,7 +80,7 @@ public final class Extractor implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when the directory is not a complete extractor artifact
      */
     public static Extractor load(Path dir) {
-        JsonNode config = readJson(dir.resolve(CONFIG));
+        JsonNode config = ArtifactFiles.readJson(dir.resolve(CONFIG), "an extractor directory written by knowhow tune --task extract");
         if (!FORMAT.equals(config.path("format").asText()))
             throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow extractor (format '" + config.path("format").asText() + "')");
         if (config.path("version").asInt() != VERSION)
@@ -95,7 +92,7 @@ public final class Extractor implements AutoCloseable {
         List<String> slots = new ArrayList<>();
         config.path("slots").forEach(n -> slots.add(n.asText()));
         BioTags tags = new BioTags(slots);
-        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? readTensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
         EncoderTokenizer tokenizer = null;
         try {
@@ -105,9 +102,9 @@ public final class Extractor implements AutoCloseable {
                 JsonNode l = config.path("lora");
                 List<String> targets = new ArrayList<>();
                 l.path("targets").forEach(t -> targets.add(t.asText()));
-                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, floats(dir.resolve(ADAPTER)), manager);
+                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, ArtifactFiles.floats(dir.resolve(ADAPTER)), manager);
             }
-            Map<String, OnnxGraph.Tensor> head = readTensors(dir.resolve(HEAD));
+            Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
             OnnxGraph.Tensor w = head.get("tagger.weight"), b = head.get("tagger.bias");
             int hidden = encoder.config().hiddenSize(), n = tags.size();
             if (w == null || b == null || w.dims().length != 2 || w.dims()[0] != n || w.dims()[1] != hidden || b.values().length != n)
@@ -136,9 +133,9 @@ public final class Extractor implements AutoCloseable {
                 ArrayNode t = l.putArray("targets");
                 lora.targets().stream().sorted().forEach(t::add);
             }
-            write(dir.resolve(HEAD), Map.of("tagger.weight", headWeight, "tagger.bias", headBias));
-            if (lora != null) write(dir.resolve(ADAPTER), lora.named());
-            if (mode == ClassifyOptions.Mode.FULL) write(dir.resolve(ENCODER), encoder.weights().named());
+            ArtifactFiles.write(dir.resolve(HEAD), Map.of("tagger.weight", headWeight, "tagger.bias", headBias));
+            if (lora != null) ArtifactFiles.write(dir.resolve(ADAPTER), lora.named());
+            if (mode == ClassifyOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
             // The config last: a directory with extractor.json is complete.
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
@@ -202,37 +199,5 @@ public final class Extractor implements AutoCloseable {
     public void close() {
         tokenizer.close();
         encoder.close();
-    }
-
-    private static void write(Path file, Map<String, NDArray> arrays) {
-        List<SafetensorsWriter.Entry> entries = new ArrayList<>();
-        arrays.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                entries.add(new SafetensorsWriter.Entry(e.getKey(), DType.F32, e.getValue().getShape().getShape(), e.getValue()::toByteBuffer)));
-        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + " (is this an extractor directory written by knowhow tune --task extract?): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, float[]> floats(Path file) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (String name : f.tensors().keySet()) out.put(name, f.floats(name));
-        }
-        return out;
-    }
-
-    private static Map<String, OnnxGraph.Tensor> readTensors(Path file) {
-        Map<String, OnnxGraph.Tensor> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (var e : f.tensors().entrySet()) out.put(e.getKey(), new OnnxGraph.Tensor(e.getKey(), e.getValue().shape(), f.floats(e.getKey())));
-        }
-        return out;
     }
 }
