@@ -82,15 +82,7 @@ public final class Classifier implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when the directory is not a classifier artifact
      */
     public static Classifier load(Path dir) {
-        JsonNode config = ArtifactFiles.readJson(dir.resolve(CONFIG), "a classifier directory written by knowhow tune --task classify");
-        if (!FORMAT.equals(config.path("format").asText()))
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow classifier (format '" + config.path("format").asText()
-                    + "', expected '" + FORMAT + "')");
-        if (config.path("version").asInt() != VERSION)
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " has version " + config.path("version").asInt() + ", this knowhow reads " + VERSION);
-        if (!BundledEncoder.NAME.equals(config.path("base").asText()))
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " was trained on base '" + config.path("base").asText() + "'; only "
-                    + BundledEncoder.NAME + " is available");
+        JsonNode config = ArtifactFiles.readConfig(dir.resolve(CONFIG), FORMAT, VERSION, "classifier", "knowhow tune --task classify");
         ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
         List<String> labels = new ArrayList<>();
         ArtifactFiles.readJson(dir.resolve(LABELS), "a classifier directory written by knowhow tune --task classify").forEach(n -> labels.add(n.asText()));
@@ -101,10 +93,7 @@ public final class Classifier implements AutoCloseable {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
             EncoderLora lora = null;
             if (mode == ClassifyOptions.Mode.LORA) {
-                JsonNode l = config.path("lora");
-                List<String> targets = new ArrayList<>();
-                l.path("targets").forEach(t -> targets.add(t.asText()));
-                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, ArtifactFiles.floats(dir.resolve(ADAPTER)), manager);
+                lora = ArtifactFiles.readLora(config, encoder.config(), dir.resolve(ADAPTER), manager);
             }
             Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
             OnnxGraph.Tensor w = head.get("classifier.weight"), b = head.get("classifier.bias");

@@ -21,9 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,15 +65,7 @@ public final class TunedEmbedder implements Embedder {
 
     /** Reads the embedder in {@code dir}; the id in {@link #info()} is "all-minilm-l6-v2+tuned:" and the directory name. */
     public static TunedEmbedder load(Path dir) {
-        JsonNode config;
-        try {
-            config = JSON.readTree(Files.readString(dir.resolve(CONFIG)));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + dir.resolve(CONFIG) + " (is this a directory written by knowhow tune --task embed?): "
-                    + e.getMessage(), e);
-        }
-        if (!FORMAT.equals(config.path("format").asText()) || config.path("version").asInt() != VERSION)
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow embedder of version " + VERSION);
+        JsonNode config = ArtifactFiles.readConfig(dir.resolve(CONFIG), FORMAT, VERSION, "embedder", "knowhow tune --task embed");
         EmbedOptions.Method method = EmbedOptions.Method.valueOf(config.path("method").asText());
         Map<String, OnnxGraph.Tensor> tensors = method == EmbedOptions.Method.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
@@ -83,12 +73,7 @@ public final class TunedEmbedder implements Embedder {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
             EncoderLora lora = null;
             if (method == EmbedOptions.Method.LORA) {
-                JsonNode l = config.path("lora");
-                List<String> targets = new ArrayList<>();
-                l.path("targets").forEach(t -> targets.add(t.asText()));
-                Map<String, float[]> values = new LinkedHashMap<>();
-                ArtifactFiles.tensors(dir.resolve(ADAPTER)).forEach((k, v) -> values.put(k, v.values()));
-                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, values, manager);
+                lora = ArtifactFiles.readLora(config, encoder.config(), dir.resolve(ADAPTER), manager);
             }
             return new TunedEmbedder(method, encoder, lora, BundledEncoder.tokenizer(config.path("max_length").asInt()),
                     BundledEncoder.NAME + "+tuned:" + dir.toAbsolutePath().normalize().getFileName());

@@ -80,14 +80,7 @@ public final class Extractor implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when the directory is not a complete extractor artifact
      */
     public static Extractor load(Path dir) {
-        JsonNode config = ArtifactFiles.readJson(dir.resolve(CONFIG), "an extractor directory written by knowhow tune --task extract");
-        if (!FORMAT.equals(config.path("format").asText()))
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " is not a knowhow extractor (format '" + config.path("format").asText() + "')");
-        if (config.path("version").asInt() != VERSION)
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " has version " + config.path("version").asInt() + ", this knowhow reads " + VERSION);
-        if (!BundledEncoder.NAME.equals(config.path("base").asText()))
-            throw new IllegalArgumentException(dir.resolve(CONFIG) + " was trained on base '" + config.path("base").asText() + "'; only "
-                    + BundledEncoder.NAME + " is available");
+        JsonNode config = ArtifactFiles.readConfig(dir.resolve(CONFIG), FORMAT, VERSION, "extractor", "knowhow tune --task extract");
         ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
         List<String> slots = new ArrayList<>();
         config.path("slots").forEach(n -> slots.add(n.asText()));
@@ -99,10 +92,7 @@ public final class Extractor implements AutoCloseable {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
             EncoderLora lora = null;
             if (mode == ClassifyOptions.Mode.LORA) {
-                JsonNode l = config.path("lora");
-                List<String> targets = new ArrayList<>();
-                l.path("targets").forEach(t -> targets.add(t.asText()));
-                lora = EncoderLora.of(encoder.config(), l.path("rank").asInt(), l.path("alpha").asDouble(), targets, ArtifactFiles.floats(dir.resolve(ADAPTER)), manager);
+                lora = ArtifactFiles.readLora(config, encoder.config(), dir.resolve(ADAPTER), manager);
             }
             Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
             OnnxGraph.Tensor w = head.get("tagger.weight"), b = head.get("tagger.bias");

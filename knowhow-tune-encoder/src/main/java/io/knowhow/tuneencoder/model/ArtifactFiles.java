@@ -47,6 +47,33 @@ public final class ArtifactFiles {
         }
     }
 
+    /**
+     * Reads an artifact's config and checks its header: format name, version and base encoder.
+     *
+     * @param what    the artifact, for messages, e.g. "classifier"
+     * @param command how such a directory is made, for messages, e.g. "knowhow tune --task classify"
+     */
+    public static JsonNode readConfig(Path file, String format, int version, String what, String command) {
+        JsonNode config = readJson(file, "a " + what + " directory written by " + command);
+        if (!format.equals(config.path("format").asText()))
+            throw new IllegalArgumentException(file + " is not a knowhow " + what + " (format '" + config.path("format").asText()
+                    + "', expected '" + format + "')");
+        if (config.path("version").asInt() != version)
+            throw new IllegalArgumentException(file + " has version " + config.path("version").asInt() + ", this knowhow reads " + version);
+        if (config.has("base") && !BundledEncoder.NAME.equals(config.path("base").asText()))
+            throw new IllegalArgumentException(file + " was trained on base '" + config.path("base").asText() + "'; only "
+                    + BundledEncoder.NAME + " is available");
+        return config;
+    }
+
+    /** The LoRA adapter described by {@code config.lora} (rank, alpha, targets) with its weights from {@code adapterFile}. */
+    public static EncoderLora readLora(JsonNode config, EncoderConfig encoder, Path adapterFile, ai.djl.ndarray.NDManager manager) {
+        JsonNode l = config.path("lora");
+        List<String> targets = new ArrayList<>();
+        l.path("targets").forEach(t -> targets.add(t.asText()));
+        return EncoderLora.of(encoder, l.path("rank").asInt(), l.path("alpha").asDouble(), targets, floats(adapterFile), manager);
+    }
+
     /** Every tensor of a safetensors file as flat f32 values. */
     public static Map<String, float[]> floats(Path file) {
         Map<String, float[]> out = new LinkedHashMap<>();
