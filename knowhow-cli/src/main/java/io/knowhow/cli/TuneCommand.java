@@ -18,6 +18,7 @@ import io.knowhow.tuneencoder.embed.EmbedOptions;
 import io.knowhow.tuneencoder.embed.EmbeddingTrainer;
 import io.knowhow.tuneencoder.embed.PairData;
 import io.knowhow.tuneencoder.embed.TextPair;
+import io.knowhow.tuneencoder.embed.TunedEmbedder;
 import io.knowhow.tuneencoder.extract.ExtractResult;
 import io.knowhow.tuneencoder.extract.Extractor;
 import io.knowhow.tuneencoder.extract.ExtractorTrainer;
@@ -127,10 +128,12 @@ final class TuneCommand extends KbCommand {
         if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")) options = options.withBatchSize(batchSize);
         List<LabeledText> rows = ClassificationData.read(data);
         ClassifyResult result;
-        try (Bar bar = new Bar(!json && System.console() != null)) {
-            result = ClassifierTrainer.train(BundledEncoder.tensors(), rows, options, resume, bar, () -> false);
+        try (Bar bar = new Bar(!json && System.console() != null); CancelOnShutdown cancel = new CancelOnShutdown()) {
+            result = cancel.finish(ClassifierTrainer.train(BundledEncoder.tensors(), rows, options.withCheckpointEvery(checkpointEvery), resume,
+                    bar, cancel));
         }
         result.classifier().ifPresent(Classifier::close);
+        if (result.interrupted()) return interrupted(result.steps(), result.totalSteps());
         if (!noActivate && result.artifact().isPresent())
             runtime.config().set("classifier.model", result.artifact().get().toAbsolutePath().toString());
         if (json) {
@@ -166,10 +169,12 @@ final class TuneCommand extends KbCommand {
         List<SlotExample> rows = SlotData.read(data);
         List<String> schema = slots != null ? slots : rows.stream().flatMap(r -> r.spans().stream().map(SlotExample.Span::slot)).distinct().toList();
         ExtractResult result;
-        try (Bar bar = new Bar(!json && System.console() != null)) {
-            result = ExtractorTrainer.train(BundledEncoder.tensors(), rows, schema, options, resume, bar, () -> false);
+        try (Bar bar = new Bar(!json && System.console() != null); CancelOnShutdown cancel = new CancelOnShutdown()) {
+            result = cancel.finish(ExtractorTrainer.train(BundledEncoder.tensors(), rows, schema, options.withCheckpointEvery(checkpointEvery),
+                    resume, bar, cancel));
         }
         result.extractor().ifPresent(Extractor::close);
+        if (result.interrupted()) return interrupted(result.steps(), result.totalSteps());
         if (!noActivate && result.artifact().isPresent())
             runtime.config().set("extractor.model", result.artifact().get().toAbsolutePath().toString());
         if (json) {
@@ -194,21 +199,23 @@ final class TuneCommand extends KbCommand {
     private int embed(KnowhowRuntime runtime) {
         EmbedOptions.Method m = EmbedOptions.Method.valueOf((method == null ? "lora" : method).toUpperCase(Locale.ROOT));
         Path out = output != null ? output : runtime.kbDir().resolve("embedders").resolve(stem(data) + "-" + m.name().toLowerCase(Locale.ROOT));
-        EmbedOptions options = EmbedOptions.defaults(m, out);
+        EmbedOptions options = EmbedOptions.defaults(m, out).withSeed(seed).withCheckpointEvery(checkpointEvery);
         if (epochsGiven()) options = options.with(epochs, options.batchSize(), lr != null ? lr : options.learningRate(), options.maxLength());
         else if (lr != null) options = options.with(options.epochs(), options.batchSize(), lr, options.maxLength());
         List<TextPair> pairs = PairData.read(data);
         EmbeddingTrainer.Result result;
-        try (Bar bar = new Bar(!json && System.console() != null)) {
-            result = EmbeddingTrainer.train(BundledEncoder.tensors(), pairs, options, bar);
+        try (Bar bar = new Bar(!json && System.console() != null); CancelOnShutdown cancel = new CancelOnShutdown()) {
+            result = cancel.finish(EmbeddingTrainer.train(BundledEncoder.tensors(), pairs, options, resume, bar, cancel));
         }
-        result.embedder().close();
-        if (!noActivate) runtime.config().set("embedder.model", result.artifact().toAbsolutePath().toString());
+        result.embedder().ifPresent(TunedEmbedder::close);
+        if (result.interrupted()) return interrupted(result.steps(), result.totalSteps());
+        Path artifact = result.artifact().orElseThrow();
+        if (!noActivate) runtime.config().set("embedder.model", artifact.toAbsolutePath().toString());
         if (json) {
             ObjectNode n = Json.object();
             n.put("task", "embed");
             n.put("method", m.name().toLowerCase(Locale.ROOT));
-            n.put("artifact", result.artifact().toString());
+            n.put("artifact", artifact.toString());
             n.put("pairs", pairs.size());
             n.put("steps", result.steps());
             n.put("final_loss", result.finalLoss());
@@ -216,10 +223,16 @@ final class TuneCommand extends KbCommand {
             out().println(Json.write(n));
         } else {
             out().printf("embedder (%s) trained on %d pairs in %d steps, final loss %.4f%nartifact: %s%n", m.name().toLowerCase(Locale.ROOT),
-                    pairs.size(), result.steps(), result.finalLoss(), result.artifact());
+                    pairs.size(), result.steps(), result.finalLoss(), artifact);
             if (!noActivate) out().println("Now: knowhow reindex   (re-embeds the knowledge base with it; queries are refused until then)");
         }
         return 0;
+    }
+
+    /** Ctrl-C during an encoder run: the checkpoint is written; say how to go on. */
+    private int interrupted(int steps, int totalSteps) {
+        err().printf("interrupted at step %d of %d; a checkpoint was written. Run the same command with --resume to continue.%n", steps, totalSteps);
+        return 130;
     }
 
     private boolean epochsGiven() {

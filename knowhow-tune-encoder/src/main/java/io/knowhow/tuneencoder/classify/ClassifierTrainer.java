@@ -3,35 +3,23 @@ package io.knowhow.tuneencoder.classify;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneOptions;
-import io.knowhow.tune.TunePlan;
-import io.knowhow.tune.TuneProgress;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.train.AdamW;
-import io.knowhow.tune.train.Checkpoint;
-import io.knowhow.tune.train.LearningRateSchedule;
-import io.knowhow.tune.train.RunLog;
 import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderLora;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.model.SentenceEmbedder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.DataHash;
+import io.knowhow.tuneencoder.train.EncoderTrainingRun;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,15 +38,12 @@ import java.util.stream.IntStream;
  * per-step sub-manager. The head and the encoder's trained arrays have separate AdamW instances so that
  * each has its own learning rate (a fresh head needs a rate far above pretrained weights').
  *
- * <p>Determinism, which resuming relies on: epoch e's order comes from the seed and e alone; there is no
- * dropout; a checkpoint holds the trained arrays and both optimizers' moments exactly. A run resumed at
- * step n computes the same step n+1 as one that never stopped. Run log and checkpoints are knowhow-tune's
- * formats ({@link RunLog}, {@link Checkpoint}) under the output directory.
+ * <p>The loop, checkpoints, resume and run log are {@link EncoderTrainingRun}'s, shared with extraction and
+ * retrieval adaptation; this class says what a batch's loss is.
  */
 public final class ClassifierTrainer {
-    static final String CHECKPOINTS = "checkpoints";
-    static final String RUN_LOG = "run-log.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CHECKPOINTS = EncoderTrainingRun.CHECKPOINTS;
+    static final String RUN_LOG = EncoderTrainingRun.RUN_LOG;
 
     private ClassifierTrainer() {}
 
@@ -160,164 +145,73 @@ public final class ClassifierTrainer {
                 for (int i = 0; i < pooled.length; i++) System.arraycopy(pooled[i], 0, flat, i * hidden, hidden);
                 features = Torch.floats(manager, flat, pooled.length, hidden);
             }
+            NDArray cached = features;
+            EncoderTrainingRun.Task task = new EncoderTrainingRun.Task() {
+                @Override public String kind() { return "encoder-classifier"; }
+                @Override public int examples() { return data.size(); }
+                @Override public int truncated() { return Run.this.truncated(); }
 
-            head.values().forEach(a -> a.setRequiresGradient(true));
-            body.values().forEach(a -> a.setRequiresGradient(true));
-            AdamW headOptimizer = AdamW.standard(head, manager, options.weightDecay());
-            AdamW bodyOptimizer = body.isEmpty() ? null : AdamW.standard(body, manager, options.weightDecay());
-            Map<String, NDArray> trainable = new LinkedHashMap<>(head);
-            trainable.putAll(body);
+                @Override
+                public EncoderTrainingRun.BatchLoss loss(int[] batch, NDManager scope) {
+                    long[] rows = IntStream.of(batch).asLongStream().toArray();
+                    NDArray target = Torch.longs(scope, IntStream.of(batch).mapToLong(i -> labelIds[i]).toArray(), batch.length, 1); // (B, 1)
+                    NDArray pooled; // (B, hidden)
+                    if (cached != null) {
+                        pooled = cached.get(new NDIndex("{}", Torch.longs(scope, rows, rows.length)));
+                        pooled.attach(scope);
+                    } else {
+                        EncoderTokenizer.Batch b = tokenizer.batch(IntStream.of(batch).mapToObj(i -> data.get(i).text()).toList(), scope);
+                        pooled = BertEncoder.meanPool(encoder.forward(b.ids(), b.mask(), lora), b.mask());
+                    }
+                    NDArray logProbs = classifier.logits(pooled).logSoftmax(-1);                          // (B, labels)
+                    NDArray l = logProbs.gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.length)); // ()
+                    long tokens = 0;
+                    for (int i : batch) tokens += tokenCounts[i];
+                    return new EncoderTrainingRun.BatchLoss(l, tokens);
+                }
 
-            int stepsPerEpoch = (data.size() + options.batchSize() - 1) / options.batchSize();
-            int totalSteps = stepsPerEpoch * options.epochs();
-            LearningRateSchedule headSchedule = LearningRateSchedule.withWarmupRatio(options.headLearningRate(), options.warmupRatio(), totalSteps);
-            LearningRateSchedule bodySchedule = LearningRateSchedule.withWarmupRatio(options.learningRate(), options.warmupRatio(), totalSteps);
-
-            Path out = options.output();
-            Path checkpoints = out.resolve(CHECKPOINTS);
-            int step = 0;
-            double elapsedBefore = 0;
-            Optional<Checkpoint> from = resume ? Checkpoint.latest(checkpoints) : Optional.empty();
-            if (from.isPresent()) {
-                Checkpoint c = from.get();
-                check(c);
-                restore(c, trainable);
-                headOptimizer.restore(c.optimizer(), c.step());
-                if (bodyOptimizer != null) bodyOptimizer.restore(c.optimizer(), c.step());
-                step = c.step();
-                elapsedBefore = c.state().path("elapsed_s").asDouble(0);
-            }
-            int startStep = step;
-            long trainableCount = trainable.values().stream().mapToLong(a -> a.getShape().size()).sum();
+                @Override
+                public void describe(ObjectNode state) {
+                    ArrayNode labelArray = state.putArray("labels");
+                    labels.forEach(labelArray::add);
+                }
+            };
             // TunePlan's method is the decoder tuner's enum: null stands for FROZEN (head only).
             TuneOptions.Method method = switch (mode) {
                 case FROZEN -> null;
                 case LORA -> TuneOptions.Method.LORA;
                 case FULL -> TuneOptions.Method.FULL;
             };
-            listener.onStart(new TunePlan(method, "encoder-classifier", data.size(), 0, truncated(), 0, stepsPerEpoch, totalSteps, startStep,
-                    trainableCount, encoder.weights().parameterCount()));
-
-            long started = System.nanoTime();
-            double loss = Double.NaN;
-            boolean interrupted = false;
-            try (RunLog log = RunLog.open(out.resolve(RUN_LOG), from.isPresent() ? startStep : -1)) {
-                while (step < totalSteps) {
-                    int epoch = step / stepsPerEpoch;
-                    int[] order = order(epoch);
-                    int first = (step % stepsPerEpoch) * options.batchSize();
-                    int[] batch = java.util.Arrays.copyOfRange(order, first, Math.min(order.length, first + options.batchSize()));
-                    long t0 = System.nanoTime();
-                    int tokens = 0;
-                    for (int i : batch) tokens += tokenCounts[i];
-                    try (NDManager scope = manager.newSubManager()) {
-                        long[] rows = IntStream.of(batch).asLongStream().toArray();
-                        NDArray target = Torch.longs(scope, IntStream.of(batch).mapToLong(i -> labelIds[i]).toArray(), batch.length, 1); // (B, 1)
-                        try (GradientCollector collector = Torch.engine().newGradientCollector()) {
-                            NDArray pooled; // (B, hidden)
-                            if (features != null) {
-                                pooled = features.get(new NDIndex("{}", Torch.longs(scope, rows, rows.length)));
-                                pooled.attach(scope);
-                            } else {
-                                EncoderTokenizer.Batch b = tokenizer.batch(IntStream.of(batch).mapToObj(i -> data.get(i).text()).toList(), scope);
-                                pooled = BertEncoder.meanPool(encoder.forward(b.ids(), b.mask(), lora), b.mask());
-                            }
-                            NDArray logProbs = classifier.logits(pooled).logSoftmax(-1);                       // (B, labels)
-                            NDArray l = logProbs.gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.length)); // ()
-                            collector.backward(l);
-                            loss = l.getFloat();
-                        }
-                    }
-                    double headRate = headSchedule.at(step), bodyRate = bodySchedule.at(step);
-                    double gradNorm = headOptimizer.step(headRate, options.clip());
-                    if (bodyOptimizer != null) gradNorm = Math.hypot(gradNorm, bodyOptimizer.step(bodyRate, options.clip()));
-                    step++;
-                    double stepSeconds = (System.nanoTime() - t0) / 1e9;
-                    double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
-                    double perStep = (System.nanoTime() - started) / 1e9 / (step - startStep);
-                    double rate = bodyOptimizer != null ? bodyRate : headRate;
-                    log.step(step, epoch + 1, loss, rate, gradNorm, tokens / stepSeconds, elapsed);
-                    listener.onStep(new TuneProgress(step, totalSteps, epoch + 1, loss, rate, gradNorm, tokens / stepSeconds,
-                            seconds(elapsed), seconds(perStep * (totalSteps - step))));
-                    boolean cancel = cancelled.getAsBoolean();
-                    boolean periodic = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
-                    if ((cancel || periodic) && step < totalSteps) {
-                        ObjectNode state = JSON.createObjectNode().put("mode", mode.name()).put("data_sha256", dataHash).put("elapsed_s", elapsed);
-                        ArrayNode labelArray = state.putArray("labels");
-                        labels.forEach(labelArray::add);
-                        Map<String, NDArray> moments = new LinkedHashMap<>(headOptimizer.state());
-                        if (bodyOptimizer != null) moments.putAll(bodyOptimizer.state());
-                        Path dir = Checkpoint.write(checkpoints, step, trainable, moments, state, 1).dir();
-                        listener.onCheckpoint(step, dir);
-                    }
-                    if (cancel && step < totalSteps) {
-                        interrupted = true;
-                        break;
-                    }
-                }
+            Path out = options.output();
+            EncoderTrainingRun.Settings settings = new EncoderTrainingRun.Settings(mode.name(), method, out, options.epochs(), options.batchSize(),
+                    options.learningRate(), options.headLearningRate(), options.warmupRatio(), options.weightDecay(), options.clip(),
+                    options.checkpointEvery(), options.seed(), dataHash);
+            EncoderTrainingRun.Outcome o;
+            try {
+                o = EncoderTrainingRun.run(task, head, body, encoder.weights().parameterCount(), settings, resume, listener, cancelled, manager);
+            } finally {
+                if (features != null) features.close();
             }
-            if (features != null) features.close();
-            trainable.values().forEach(a -> a.setRequiresGradient(false));
-            double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
-            if (interrupted) {
+            if (o.interrupted()) {
                 classifier.close();
-                return new ClassifyResult(Optional.empty(), Optional.empty(), step, totalSteps, startStep, loss, true, out.resolve(RUN_LOG),
-                        seconds(elapsed));
+                return new ClassifyResult(Optional.empty(), Optional.empty(), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), true,
+                        o.runLog(), o.elapsed());
             }
             classifier.save(out);
-            return new ClassifyResult(Optional.of(classifier), Optional.of(out), step, totalSteps, startStep, loss, false, out.resolve(RUN_LOG),
-                    seconds(elapsed));
-        }
-
-        /** Epoch {@code epoch}'s order of examples: shuffled by a generator seeded from the seed and the epoch. */
-        private int[] order(int epoch) {
-            List<Integer> order = new ArrayList<>(IntStream.range(0, data.size()).boxed().toList());
-            Collections.shuffle(order, new Random(options.seed() * 31 + epoch + 1));
-            return order.stream().mapToInt(Integer::intValue).toArray();
+            return new ClassifyResult(Optional.of(classifier), Optional.of(out), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), false,
+                    o.runLog(), o.elapsed());
         }
 
         private int truncated() {
             int n = 0;
-            for (LabeledText d : data) if (tokenizer.ids(d.text()).length >= options.maxLength()) n++;
+            for (int c : tokenCounts) if (c >= options.maxLength()) n++;
             return n;
-        }
-
-        private void check(Checkpoint c) {
-            String mode = c.state().path("mode").asText();
-            if (!mode.equals(options.mode().name()) || !dataHash.equals(c.state().path("data_sha256").asText()))
-                throw new IllegalArgumentException("checkpoint " + c.dir() + " belongs to another run (mode " + mode + ", other data); "
-                        + "delete " + c.dir().getParent() + " or choose another output directory");
-        }
-
-        private void restore(Checkpoint c, Map<String, NDArray> trainable) {
-            Map<String, float[]> values = c.trainable();
-            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                float[] v = values.get(e.getKey());
-                if (v == null || v.length != e.getValue().getShape().size())
-                    throw new IllegalArgumentException("checkpoint " + c.dir() + " does not match this run: " + e.getKey() + " is missing or misshapen");
-                try (NDArray source = Torch.floats(manager, v, e.getValue().getShape().getShape())) {
-                    AdamW.copyInto(e.getValue(), source);
-                }
-            }
         }
     }
 
     private static String hash(List<LabeledText> data) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (LabeledText t : data) {
-                d.update(t.text().getBytes(StandardCharsets.UTF_8));
-                d.update((byte) 0);
-                d.update(t.label().getBytes(StandardCharsets.UTF_8));
-                d.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Duration seconds(double s) {
-        return Duration.ofMillis(Math.round(s * 1000));
+        DataHash h = new DataHash();
+        for (LabeledText t : data) h.add(t.text()).add(t.label());
+        return h.hex();
     }
 }

@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param loraRank     LoRA rank
  * @param loraAlpha    LoRA alpha
  * @param scale        cosine similarities are multiplied by this before the softmax (sentence-transformers' 20)
+ * @param checkpointEvery write a checkpoint every this many steps; 0 for only when cancelled
  * @param seed         order of pairs and adapter initialisation
  */
 public record EmbedOptions(Method method, Path output, int epochs, int batchSize, double learningRate, double warmupRatio, double weightDecay,
-                           double clip, int maxLength, int loraRank, double loraAlpha, double scale, long seed) {
+                           double clip, int maxLength, int loraRank, double loraAlpha, double scale, int checkpointEvery, long seed) {
     /** What is trained. */
     public enum Method { LORA, FULL }
 
@@ -38,16 +39,27 @@ public record EmbedOptions(Method method, Path output, int epochs, int batchSize
         if (maxLength < 3 || maxLength > 256) throw new IllegalArgumentException("max length must be in [3, 256] tokens, got " + maxLength);
         if (loraRank < 1 || !(loraAlpha > 0)) throw new IllegalArgumentException("LoRA rank must be ≥ 1 and alpha positive");
         if (!(scale > 0)) throw new IllegalArgumentException("similarity scale must be positive, got " + scale);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must not be negative, got " + checkpointEvery);
     }
 
-    /** LoRA rank 8, alpha 16, rate 1e-3 (FULL 2e-5); 1 epoch, batch 16, warm-up 10 %, decay 0.01, clip 1, 256 tokens, scale 20. */
+    /** LoRA rank 8, alpha 16, rate 1e-3 (FULL 2e-5); 1 epoch, batch 16, warm-up 10 %, decay 0.01, clip 1, 256 tokens, scale 20, no periodic checkpoints. */
     public static EmbedOptions defaults(Method method, Path output) {
-        return new EmbedOptions(method, output, 1, 16, method == Method.LORA ? 1e-3 : 2e-5, 0.1, 0.01, 1.0, 256, 8, 16, 20, 42);
+        return new EmbedOptions(method, output, 1, 16, method == Method.LORA ? 1e-3 : 2e-5, 0.1, 0.01, 1.0, 256, 8, 16, 20, 0, 42);
     }
 
     public EmbedOptions with(int epochs, int batchSize, double learningRate, int maxLength) {
         return new EmbedOptions(method, output, epochs, batchSize, learningRate, warmupRatio, weightDecay, clip, maxLength, loraRank, loraAlpha,
-                scale, seed);
+                scale, checkpointEvery, seed);
+    }
+
+    public EmbedOptions withCheckpointEvery(int v) {
+        return new EmbedOptions(method, output, epochs, batchSize, learningRate, warmupRatio, weightDecay, clip, maxLength, loraRank, loraAlpha,
+                scale, v, seed);
+    }
+
+    public EmbedOptions withSeed(long v) {
+        return new EmbedOptions(method, output, epochs, batchSize, learningRate, warmupRatio, weightDecay, clip, maxLength, loraRank, loraAlpha,
+                scale, checkpointEvery, v);
     }
 
     /** The LoRA targets: the attention projections. */

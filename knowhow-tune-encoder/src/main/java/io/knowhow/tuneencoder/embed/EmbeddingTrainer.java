@@ -2,28 +2,23 @@ package io.knowhow.tuneencoder.embed;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneOptions;
-import io.knowhow.tune.TunePlan;
-import io.knowhow.tune.TuneProgress;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.train.AdamW;
-import io.knowhow.tune.train.LearningRateSchedule;
-import io.knowhow.tune.train.RunLog;
 import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderLora;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.DataHash;
+import io.knowhow.tuneencoder.train.EncoderTrainingRun;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
@@ -34,100 +29,98 @@ import java.util.stream.IntStream;
  * p = normalize(meanPool(encoder(passages)))     (B, hidden)
  * loss = cross_entropy(scale · q·pᵀ, diagonal)   each query must pick its own passage among the B
  * </pre>
- * LoRA or full, AdamW with warm-up/cosine, run log and progress events as knowhow-tune writes them.
- *
- * <p>NOTE: no checkpoints or resume here (the classifier trainer has them); a run is short or restarted.
+ * LoRA or full. The loop, checkpoints, resume and run log are {@link EncoderTrainingRun}'s, shared with
+ * classification and extraction.
  */
 public final class EmbeddingTrainer {
-    static final String RUN_LOG = "run-log.jsonl";
+    static final String RUN_LOG = EncoderTrainingRun.RUN_LOG;
 
     private EmbeddingTrainer() {}
 
     /**
      * The outcome of a run.
      *
-     * @param embedder  the adapted embedder, in memory (the caller closes it)
-     * @param artifact  the directory {@link TunedEmbedder#load} reads
-     * @param steps     optimizer steps
-     * @param finalLoss loss of the last step
-     * @param runLog    the JSONL run log
-     * @param elapsed   wall time
+     * @param embedder    the adapted embedder, in memory (the caller closes it); empty when interrupted
+     * @param artifact    the directory {@link TunedEmbedder#load} reads; empty when interrupted
+     * @param steps       optimizer steps completed, including those before a resume
+     * @param totalSteps  steps planned
+     * @param startStep   steps restored from a checkpoint (0 for a fresh run)
+     * @param finalLoss   loss of the last step
+     * @param interrupted whether the run stopped early on request (a checkpoint holds its state)
+     * @param runLog      the JSONL run log
+     * @param elapsed     wall time, including time before a resume
      */
-    public record Result(TunedEmbedder embedder, Path artifact, int steps, double finalLoss, Path runLog, Duration elapsed) {}
+    public record Result(Optional<TunedEmbedder> embedder, Optional<Path> artifact, int steps, int totalSteps, int startStep, double finalLoss,
+                         boolean interrupted, Path runLog, Duration elapsed) {}
+
+    /** A fresh run that is not cancelled; see {@link #train(Map, List, EmbedOptions, boolean, TuneListener, BooleanSupplier)}. */
+    public static Result train(Map<String, OnnxGraph.Tensor> base, List<TextPair> pairs, EmbedOptions options, TuneListener listener) {
+        return train(base, pairs, options, false, listener, () -> false);
+    }
 
     /**
      * Trains on {@code pairs} from the base weights {@code base} (see {@link BundledEncoder#tensors()}) and
      * writes the artifact to {@code options.output()}.
+     *
+     * @param resume    continue from the newest checkpoint in the output directory, if there is one
+     * @param cancelled polled after every step; when it turns true a checkpoint is written and the run stops
+     * @throws IllegalArgumentException with fewer than two pairs, or when the checkpoint belongs to other pairs
      */
-    public static Result train(Map<String, OnnxGraph.Tensor> base, List<TextPair> pairs, EmbedOptions options, TuneListener listener) {
+    public static Result train(Map<String, OnnxGraph.Tensor> base, List<TextPair> pairs, EmbedOptions options, boolean resume,
+                               TuneListener listener, BooleanSupplier cancelled) {
         if (pairs.size() < 2) throw new IllegalArgumentException("in-batch negatives need at least two pairs, got " + pairs.size());
         BertEncoder encoder = BundledEncoder.load(base);
         EncoderTokenizer tokenizer = null;
         boolean handedOver = false;
         boolean gradBefore = Torch.gradMode();
-        Torch.gradMode(false);
+        Torch.gradMode(false); // on only inside the gradient collector
         try {
             tokenizer = BundledEncoder.tokenizer(options.maxLength());
+            EncoderTokenizer tok = tokenizer;
             NDManager manager = encoder.manager();
             EncoderLora lora = options.method() == EmbedOptions.Method.LORA
                     ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), EmbedOptions.targets(), manager, options.seed())
                     : null;
-            Map<String, NDArray> trainable = lora != null ? lora.named() : encoder.weights().named();
-            trainable.values().forEach(a -> a.setRequiresGradient(true));
-            AdamW optimizer = AdamW.standard(trainable, manager, options.weightDecay());
+            Map<String, NDArray> body = lora != null ? lora.named() : encoder.weights().named();
             NDArray scale = Torch.scalar(manager, (float) options.scale()); // () long-lived: see Torch
             NDArray eps = Torch.scalar(manager, 1e-12f);                  // ()
+            EncoderTrainingRun.Task task = new EncoderTrainingRun.Task() {
+                @Override public String kind() { return "encoder-embedder"; }
+                @Override public int examples() { return pairs.size(); }
+                @Override public int truncated() { return 0; }
 
-            int stepsPerEpoch = (pairs.size() + options.batchSize() - 1) / options.batchSize();
-            int totalSteps = stepsPerEpoch * options.epochs();
-            LearningRateSchedule schedule = LearningRateSchedule.withWarmupRatio(options.learningRate(), options.warmupRatio(), totalSteps);
-            listener.onStart(new TunePlan(lora != null ? TuneOptions.Method.LORA : TuneOptions.Method.FULL, "encoder-embedder", pairs.size(), 0, 0, 0,
-                    stepsPerEpoch, totalSteps, 0, trainable.values().stream().mapToLong(a -> a.getShape().size()).sum(),
-                    encoder.weights().parameterCount()));
-            long started = System.nanoTime();
-            double loss = Double.NaN;
-            try (RunLog log = RunLog.open(options.output().resolve(RUN_LOG), -1)) {
-                for (int step = 0; step < totalSteps; step++) {
-                    int epoch = step / stepsPerEpoch;
-                    List<Integer> order = new ArrayList<>(IntStream.range(0, pairs.size()).boxed().toList());
-                    Collections.shuffle(order, new Random(options.seed() * 31 + epoch + 1));
-                    int first = (step % stepsPerEpoch) * options.batchSize();
-                    List<TextPair> batch = order.subList(first, Math.min(order.size(), first + options.batchSize())).stream().map(pairs::get).toList();
-                    if (batch.size() < 2) continue; // a last batch of one has no negative
-                    long t0 = System.nanoTime();
-                    long tokens;
-                    try (NDManager scope = manager.newSubManager()) {
-                        EncoderTokenizer.Batch qb = tokenizer.batch(batch.stream().map(TextPair::query).toList(), scope);
-                        EncoderTokenizer.Batch pb = tokenizer.batch(batch.stream().map(TextPair::passage).toList(), scope);
-                        tokens = qb.tokens() + pb.tokens();
-                        long[] diagonal = IntStream.range(0, batch.size()).asLongStream().toArray();
-                        NDArray target = Torch.longs(scope, diagonal, batch.size(), 1); // (B, 1)
-                        try (GradientCollector collector = Torch.engine().newGradientCollector()) {
-                            NDArray q = unit(BertEncoder.meanPool(encoder.forward(qb.ids(), qb.mask(), lora), qb.mask()), eps); // (B, hidden)
-                            NDArray p = unit(BertEncoder.meanPool(encoder.forward(pb.ids(), pb.mask(), lora), pb.mask()), eps); // (B, hidden)
-                            NDArray scores = q.matMul(p.transpose()).mul(scale);                                           // (B, B)
-                            NDArray l = scores.logSoftmax(-1).gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.size()));
-                            collector.backward(l);
-                            loss = l.getFloat();
-                        }
-                    }
-                    double lr = schedule.at(step);
-                    double gradNorm = optimizer.step(lr, options.clip());
-                    double stepSeconds = (System.nanoTime() - t0) / 1e9;
-                    double elapsed = (System.nanoTime() - started) / 1e9;
-                    log.step(step + 1, epoch + 1, loss, lr, gradNorm, tokens / stepSeconds, elapsed);
-                    listener.onStep(new TuneProgress(step + 1, totalSteps, epoch + 1, loss, lr, gradNorm, tokens / stepSeconds,
-                            Duration.ofMillis(Math.round(elapsed * 1000)),
-                            Duration.ofMillis(Math.round(elapsed / (step + 1) * (totalSteps - step - 1) * 1000))));
+                @Override
+                public EncoderTrainingRun.BatchLoss loss(int[] rows, NDManager scope) {
+                    if (rows.length < 2) return null; // a last batch of one has no negative
+                    List<TextPair> batch = IntStream.of(rows).mapToObj(pairs::get).toList();
+                    EncoderTokenizer.Batch qb = tok.batch(batch.stream().map(TextPair::query).toList(), scope);
+                    EncoderTokenizer.Batch pb = tok.batch(batch.stream().map(TextPair::passage).toList(), scope);
+                    long[] diagonal = IntStream.range(0, batch.size()).asLongStream().toArray();
+                    NDArray target = Torch.longs(scope, diagonal, batch.size(), 1); // (B, 1)
+                    NDArray q = unit(BertEncoder.meanPool(encoder.forward(qb.ids(), qb.mask(), lora), qb.mask()), eps); // (B, hidden)
+                    NDArray p = unit(BertEncoder.meanPool(encoder.forward(pb.ids(), pb.mask(), lora), pb.mask()), eps); // (B, hidden)
+                    NDArray scores = q.matMul(p.transpose()).mul(scale);                                           // (B, B)
+                    NDArray l = scores.logSoftmax(-1).gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.size()));
+                    return new EncoderTrainingRun.BatchLoss(l, qb.tokens() + pb.tokens());
                 }
-            }
-            trainable.values().forEach(a -> a.setRequiresGradient(false));
+            };
+            DataHash hash = new DataHash().add(Integer.toString(options.maxLength()));
+            for (TextPair pair : pairs) hash.add(pair.query()).add(pair.passage());
+            TuneOptions.Method method = lora != null ? TuneOptions.Method.LORA : TuneOptions.Method.FULL;
+            EncoderTrainingRun.Settings settings = new EncoderTrainingRun.Settings(options.method().name(), method, options.output(),
+                    options.epochs(), options.batchSize(), options.learningRate(), options.learningRate(), options.warmupRatio(),
+                    options.weightDecay(), options.clip(), options.checkpointEvery(), options.seed(), hash.hex());
+            EncoderTrainingRun.Outcome o = EncoderTrainingRun.run(task, Map.of(), body, encoder.weights().parameterCount(), settings, resume,
+                    listener, cancelled, manager);
+            if (o.interrupted())
+                return new Result(Optional.empty(), Optional.empty(), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), true, o.runLog(),
+                        o.elapsed());
             TunedEmbedder embedder = new TunedEmbedder(options.method(), encoder, lora, tokenizer,
                     BundledEncoder.NAME + "+tuned:" + options.output().toAbsolutePath().normalize().getFileName());
             embedder.save(options.output());
             handedOver = true;
-            return new Result(embedder, options.output(), totalSteps, loss, options.output().resolve(RUN_LOG),
-                    Duration.ofNanos(System.nanoTime() - started));
+            return new Result(Optional.of(embedder), Optional.of(options.output()), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(),
+                    false, o.runLog(), o.elapsed());
         } finally {
             Torch.gradMode(gradBefore);
             if (!handedOver) {

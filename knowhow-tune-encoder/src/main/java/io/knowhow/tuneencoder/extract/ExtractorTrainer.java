@@ -3,35 +3,22 @@ package io.knowhow.tuneencoder.extract;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneOptions;
-import io.knowhow.tune.TunePlan;
-import io.knowhow.tune.TuneProgress;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tune.train.AdamW;
-import io.knowhow.tune.train.Checkpoint;
-import io.knowhow.tune.train.LearningRateSchedule;
-import io.knowhow.tune.train.RunLog;
 import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderLora;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.DataHash;
+import io.knowhow.tuneencoder.train.EncoderTrainingRun;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,16 +37,14 @@ import java.util.stream.IntStream;
  * a LoRA step anyway. The loss averages over real word pieces; [CLS], [SEP] and padding take no part.
  * The head and the encoder's trained arrays have separate AdamW instances, each with its own rate.
  *
- * <p>Determinism and resuming work as in {@link io.knowhow.tuneencoder.classify.ClassifierTrainer}: epoch
- * order from the seed and the epoch, no dropout, checkpoints with both optimizers' moments; run log and
- * checkpoints are knowhow-tune's formats under the output directory.
+ * <p>The loop, checkpoints, resume and run log are {@link EncoderTrainingRun}'s, shared with classification
+ * and retrieval adaptation; this class says what a batch's loss is.
  */
 public final class ExtractorTrainer {
     /** The Restaurant-8k slots, in the order {@link Extractor#extract} reports them. */
     public static final List<String> RESTAURANT_SLOTS = List.of("people", "date", "time", "first_name", "last_name");
-    static final String CHECKPOINTS = "checkpoints";
-    static final String RUN_LOG = "run-log.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CHECKPOINTS = EncoderTrainingRun.CHECKPOINTS;
+    static final String RUN_LOG = EncoderTrainingRun.RUN_LOG;
 
     private ExtractorTrainer() {}
 
@@ -160,165 +145,72 @@ public final class ExtractorTrainer {
             };
             Extractor extractor = new Extractor(mode, encoder, lora, headWeight, headBias, tags, tokenizer);
 
-            head.values().forEach(a -> a.setRequiresGradient(true));
-            body.values().forEach(a -> a.setRequiresGradient(true));
-            AdamW headOptimizer = AdamW.standard(head, manager, options.weightDecay());
-            AdamW bodyOptimizer = body.isEmpty() ? null : AdamW.standard(body, manager, options.weightDecay());
-            Map<String, NDArray> trainable = new LinkedHashMap<>(head);
-            trainable.putAll(body);
+            EncoderTrainingRun.Task task = new EncoderTrainingRun.Task() {
+                @Override public String kind() { return "encoder-extractor"; }
+                @Override public int examples() { return data.size(); }
+                @Override public int truncated() { return (int) Arrays.stream(ids).filter(r -> r.length >= options.maxLength()).count(); }
 
-            int stepsPerEpoch = (data.size() + options.batchSize() - 1) / options.batchSize();
-            int totalSteps = stepsPerEpoch * options.epochs();
-            LearningRateSchedule headSchedule = LearningRateSchedule.withWarmupRatio(options.headLearningRate(), options.warmupRatio(), totalSteps);
-            LearningRateSchedule bodySchedule = LearningRateSchedule.withWarmupRatio(options.learningRate(), options.warmupRatio(), totalSteps);
+                @Override
+                public EncoderTrainingRun.BatchLoss loss(int[] batch, NDManager scope) {
+                    EncoderTokenizer.Batch b = EncoderTokenizer.batch(IntStream.of(batch).mapToObj(i -> ids[i]).toArray(long[][]::new), scope);
+                    int t = Math.toIntExact(b.ids().getShape().get(1));
+                    long[] target = new long[batch.length * t];
+                    float[] weight = new float[batch.length * t];
+                    int counted = 0;
+                    for (int r = 0; r < batch.length; r++) {
+                        int[] row = targets[batch[r]];
+                        for (int j = 0; j < row.length; j++) {
+                            if (row[j] == BioTags.IGNORE) continue;
+                            target[r * t + j] = row[j];
+                            weight[r * t + j] = 1f;
+                            counted++;
+                        }
+                    }
+                    NDArray targetArray = Torch.longs(scope, target, batch.length, t, 1); // (B, T, 1)
+                    NDArray weightArray = Torch.floats(scope, weight, batch.length, t);   // (B, T)
+                    NDArray states = encoder.forward(b.ids(), b.mask(), lora);            // (B, T, hidden)
+                    NDArray logProbs = extractor.logits(states).logSoftmax(-1);           // (B, T, tags)
+                    NDArray picked = logProbs.gather(targetArray, 2).reshape(batch.length, t); // (B, T)
+                    NDArray l = picked.mul(weightArray).sum().neg().div(Torch.scalar(scope, Math.max(1, counted))); // ()
+                    return new EncoderTrainingRun.BatchLoss(l, b.tokens());
+                }
 
-            Path out = options.output();
-            Path checkpoints = out.resolve(CHECKPOINTS);
-            int step = 0;
-            double elapsedBefore = 0;
-            Optional<Checkpoint> from = resume ? Checkpoint.latest(checkpoints) : Optional.empty();
-            if (from.isPresent()) {
-                Checkpoint c = from.get();
-                check(c);
-                restore(c, trainable);
-                headOptimizer.restore(c.optimizer(), c.step());
-                if (bodyOptimizer != null) bodyOptimizer.restore(c.optimizer(), c.step());
-                step = c.step();
-                elapsedBefore = c.state().path("elapsed_s").asDouble(0);
-            }
-            int startStep = step;
-            long trainableCount = trainable.values().stream().mapToLong(a -> a.getShape().size()).sum();
+                @Override
+                public void describe(ObjectNode state) {
+                    ArrayNode slotArray = state.putArray("slots");
+                    tags.slots().forEach(slotArray::add);
+                }
+            };
             // TunePlan's method is the decoder tuner's enum: null stands for FROZEN (head only).
             TuneOptions.Method method = switch (mode) {
                 case FROZEN -> null;
                 case LORA -> TuneOptions.Method.LORA;
                 case FULL -> TuneOptions.Method.FULL;
             };
-            int truncated = (int) Arrays.stream(ids).filter(r -> r.length >= options.maxLength()).count();
-            listener.onStart(new TunePlan(method, "encoder-extractor", data.size(), 0, truncated, 0, stepsPerEpoch, totalSteps, startStep,
-                    trainableCount, encoder.weights().parameterCount()));
-
-            long started = System.nanoTime();
-            double loss = Double.NaN;
-            boolean interrupted = false;
-            try (RunLog log = RunLog.open(out.resolve(RUN_LOG), from.isPresent() ? startStep : -1)) {
-                while (step < totalSteps) {
-                    int epoch = step / stepsPerEpoch;
-                    int[] order = order(epoch);
-                    int first = (step % stepsPerEpoch) * options.batchSize();
-                    int[] batch = Arrays.copyOfRange(order, first, Math.min(order.length, first + options.batchSize()));
-                    long t0 = System.nanoTime();
-                    long tokens;
-                    try (NDManager scope = manager.newSubManager()) {
-                        EncoderTokenizer.Batch b = EncoderTokenizer.batch(IntStream.of(batch).mapToObj(i -> ids[i]).toArray(long[][]::new), scope);
-                        tokens = b.tokens();
-                        int t = Math.toIntExact(b.ids().getShape().get(1));
-                        long[] target = new long[batch.length * t];
-                        float[] weight = new float[batch.length * t];
-                        int counted = 0;
-                        for (int r = 0; r < batch.length; r++) {
-                            int[] row = targets[batch[r]];
-                            for (int j = 0; j < row.length; j++) {
-                                if (row[j] == BioTags.IGNORE) continue;
-                                target[r * t + j] = row[j];
-                                weight[r * t + j] = 1f;
-                                counted++;
-                            }
-                        }
-                        NDArray targetArray = Torch.longs(scope, target, batch.length, t, 1); // (B, T, 1)
-                        NDArray weightArray = Torch.floats(scope, weight, batch.length, t);   // (B, T)
-                        try (GradientCollector collector = Torch.engine().newGradientCollector()) {
-                            NDArray states = encoder.forward(b.ids(), b.mask(), lora);          // (B, T, hidden)
-                            NDArray logProbs = extractor.logits(states).logSoftmax(-1);         // (B, T, tags)
-                            NDArray picked = logProbs.gather(targetArray, 2).reshape(batch.length, t); // (B, T)
-                            NDArray l = picked.mul(weightArray).sum().neg().div(Torch.scalar(scope, Math.max(1, counted))); // ()
-                            collector.backward(l);
-                            loss = l.getFloat();
-                        }
-                    }
-                    double headRate = headSchedule.at(step), bodyRate = bodySchedule.at(step);
-                    double gradNorm = headOptimizer.step(headRate, options.clip());
-                    if (bodyOptimizer != null) gradNorm = Math.hypot(gradNorm, bodyOptimizer.step(bodyRate, options.clip()));
-                    step++;
-                    double stepSeconds = (System.nanoTime() - t0) / 1e9;
-                    double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
-                    double perStep = (System.nanoTime() - started) / 1e9 / (step - startStep);
-                    double rate = bodyOptimizer != null ? bodyRate : headRate;
-                    log.step(step, epoch + 1, loss, rate, gradNorm, tokens / stepSeconds, elapsed);
-                    listener.onStep(new TuneProgress(step, totalSteps, epoch + 1, loss, rate, gradNorm, tokens / stepSeconds,
-                            seconds(elapsed), seconds(perStep * (totalSteps - step))));
-                    boolean cancel = cancelled.getAsBoolean();
-                    boolean periodic = options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0;
-                    if ((cancel || periodic) && step < totalSteps) {
-                        ObjectNode state = JSON.createObjectNode().put("mode", mode.name()).put("data_sha256", dataHash).put("elapsed_s", elapsed);
-                        ArrayNode slotArray = state.putArray("slots");
-                        tags.slots().forEach(slotArray::add);
-                        Map<String, NDArray> moments = new LinkedHashMap<>(headOptimizer.state());
-                        if (bodyOptimizer != null) moments.putAll(bodyOptimizer.state());
-                        Path dir = Checkpoint.write(checkpoints, step, trainable, moments, state, 1).dir();
-                        listener.onCheckpoint(step, dir);
-                    }
-                    if (cancel && step < totalSteps) {
-                        interrupted = true;
-                        break;
-                    }
-                }
-            }
-            trainable.values().forEach(a -> a.setRequiresGradient(false));
-            double elapsed = elapsedBefore + (System.nanoTime() - started) / 1e9;
-            if (interrupted) {
+            Path out = options.output();
+            EncoderTrainingRun.Settings settings = new EncoderTrainingRun.Settings(mode.name(), method, out, options.epochs(), options.batchSize(),
+                    options.learningRate(), options.headLearningRate(), options.warmupRatio(), options.weightDecay(), options.clip(),
+                    options.checkpointEvery(), options.seed(), dataHash);
+            EncoderTrainingRun.Outcome o = EncoderTrainingRun.run(task, head, body, encoder.weights().parameterCount(), settings, resume, listener,
+                    cancelled, manager);
+            if (o.interrupted()) {
                 extractor.close();
-                return new ExtractResult(Optional.empty(), Optional.empty(), step, totalSteps, startStep, loss, true, out.resolve(RUN_LOG),
-                        seconds(elapsed));
+                return new ExtractResult(Optional.empty(), Optional.empty(), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), true,
+                        o.runLog(), o.elapsed());
             }
             extractor.save(out);
-            return new ExtractResult(Optional.of(extractor), Optional.of(out), step, totalSteps, startStep, loss, false, out.resolve(RUN_LOG),
-                    seconds(elapsed));
-        }
-
-        /** Epoch {@code epoch}'s order of examples: shuffled by a generator seeded from the seed and the epoch. */
-        private int[] order(int epoch) {
-            List<Integer> order = new ArrayList<>(IntStream.range(0, data.size()).boxed().toList());
-            Collections.shuffle(order, new Random(options.seed() * 31 + epoch + 1));
-            return order.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        private void check(Checkpoint c) {
-            String mode = c.state().path("mode").asText();
-            if (!mode.equals(options.mode().name()) || !dataHash.equals(c.state().path("data_sha256").asText()))
-                throw new IllegalArgumentException("checkpoint " + c.dir() + " belongs to another run (mode " + mode + ", other data or slots); "
-                        + "delete " + c.dir().getParent() + " or choose another output directory");
-        }
-
-        private void restore(Checkpoint c, Map<String, NDArray> trainable) {
-            Map<String, float[]> values = c.trainable();
-            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                float[] v = values.get(e.getKey());
-                if (v == null || v.length != e.getValue().getShape().size())
-                    throw new IllegalArgumentException("checkpoint " + c.dir() + " does not match this run: " + e.getKey() + " is missing or misshapen");
-                try (NDArray source = Torch.floats(manager, v, e.getValue().getShape().getShape())) {
-                    AdamW.copyInto(e.getValue(), source);
-                }
-            }
+            return new ExtractResult(Optional.of(extractor), Optional.of(out), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), false,
+                    o.runLog(), o.elapsed());
         }
     }
 
     private static String hash(List<SlotExample> data, List<String> slots) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(String.join(",", slots).getBytes(StandardCharsets.UTF_8));
-            for (SlotExample e : data) {
-                d.update((byte) '\n');
-                d.update(e.text().getBytes(StandardCharsets.UTF_8));
-                for (SlotExample.Span s : e.spans()) d.update(("\0" + s.slot() + ":" + s.start() + "-" + s.end()).getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        DataHash h = new DataHash().add(String.join(",", slots));
+        for (SlotExample e : data) {
+            h.add(e.text());
+            for (SlotExample.Span s : e.spans()) h.add(s.slot() + ":" + s.start() + "-" + s.end());
+            h.add("\n");
         }
-    }
-
-    private static Duration seconds(double s) {
-        return Duration.ofMillis(Math.round(s * 1000));
+        return h.hex();
     }
 }

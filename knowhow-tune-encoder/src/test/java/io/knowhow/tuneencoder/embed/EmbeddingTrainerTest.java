@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +41,7 @@ class EmbeddingTrainerTest {
         assertThat(losses).hasSize(12);
         double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3, last = (losses.get(9) + losses.get(10) + losses.get(11)) / 3;
         assertThat(last).as("losses %s", losses).isLessThan(first * 0.7);
-        try (Embedder trained = r.embedder(); Embedder loaded = TunedEmbedder.load(dir)) {
+        try (Embedder trained = r.embedder().orElseThrow(); Embedder loaded = TunedEmbedder.load(dir)) {
             float[] a = trained.embedQuery(PAIRS.get(0).query()), b = loaded.embedQuery(PAIRS.get(0).query());
             assertThat(b).containsExactly(a);
             double norm = 0;
@@ -49,6 +50,38 @@ class EmbeddingTrainerTest {
             assertThat(loaded.info().dimension()).isEqualTo(384);
             assertThat(loaded.info().id()).startsWith("all-minilm-l6-v2+tuned:");
         }
+    }
+
+    @Test
+    void anInterruptedRunResumesOnTheSameCurveAndEndsWithTheSameVectors() {
+        EmbedOptions whole = EmbedOptions.defaults(EmbedOptions.Method.LORA, dir.resolve("whole")).with(2, 4, 5e-3, 32);
+        float[] expected;
+        try (Embedder e = EmbeddingTrainer.train(BundledEncoder.tensors(), PAIRS, whole, TuneListener.NONE).embedder().orElseThrow()) {
+            expected = e.embedQuery(PAIRS.get(2).query());
+        }
+        EmbedOptions split = EmbedOptions.defaults(EmbedOptions.Method.LORA, dir.resolve("split")).with(2, 4, 5e-3, 32);
+        AtomicInteger polls = new AtomicInteger();
+        EmbeddingTrainer.Result first = EmbeddingTrainer.train(BundledEncoder.tensors(), PAIRS, split, false, TuneListener.NONE,
+                () -> polls.incrementAndGet() == 2);
+        assertThat(first.interrupted()).isTrue();
+        assertThat(first.embedder()).isEmpty();
+        assertThat(first.steps()).isEqualTo(2);
+        assertThat(dir.resolve("split").resolve("embedder.json")).doesNotExist();
+
+        EmbeddingTrainer.Result second = EmbeddingTrainer.train(BundledEncoder.tensors(), PAIRS, split, true, TuneListener.NONE, () -> false);
+        assertThat(second.startStep()).isEqualTo(2);
+        assertThat(second.steps()).isEqualTo(4);
+        try (Embedder e = second.embedder().orElseThrow()) {
+            float[] actual = e.embedQuery(PAIRS.get(2).query());
+            for (int i = 0; i < actual.length; i++) assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        assertThat(RunLog.read(second.runLog()).stream().map(n -> n.path("step").asInt()).toList()).containsExactly(1, 2, 3, 4);
+
+        List<TextPair> other = PAIRS.subList(0, 6);
+        EmbedOptions third = EmbedOptions.defaults(EmbedOptions.Method.LORA, dir.resolve("other")).with(2, 4, 5e-3, 32);
+        EmbeddingTrainer.train(BundledEncoder.tensors(), PAIRS, third, false, TuneListener.NONE, () -> true);
+        assertThatThrownBy(() -> EmbeddingTrainer.train(BundledEncoder.tensors(), other, third, true, TuneListener.NONE, () -> false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("belongs to another run");
     }
 
     @Test
