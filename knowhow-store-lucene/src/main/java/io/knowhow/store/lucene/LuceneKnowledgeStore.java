@@ -36,6 +36,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -68,6 +69,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -148,8 +154,8 @@ import static io.knowhow.store.lucene.IndexLayout.sourceTerm;
  * <p>BM25 builds its query with Lucene's {@link QueryBuilder} on the analyzed text, never with a query
  * parser, so a user's {@code C++ (foo} is words, not syntax. DENSE collects at least
  * {@link LuceneStoreOptions#denseCandidates()} neighbours from the graph and rescores them with the float
- * vectors; its score is the cosine. HYBRID fuses the BM25 and DENSE lists of {@code max(50, 5k)} each by
- * reciprocal rank fusion ({@code k=60}); its score is the fused one. Filters are clauses of the query
+ * vectors; its score is the cosine. HYBRID runs both at once and fuses their lists of {@code max(50, 5k)}
+ * each by {@link LuceneStoreOptions#fusion()}; its score is the fused one. Filters are clauses of the query
  * (and the filter of the vector search), so the top-k is taken among matching chunks only.
  */
 public final class LuceneKnowledgeStore implements KnowledgeStore {
@@ -160,15 +166,6 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     static final String EMBEDDER_KEY = "knowhow.embedder";
     static final String DIMENSION_KEY = "knowhow.dimension";
 
-    /** The constant of reciprocal rank fusion, as in Cormack et al. (2009) and most engines since. */
-    static final int RRF_K = 60;
-    /**
-     * Fusion weights. Dense at 0.6 of BM25 measured better than equal weights on all three public sets
-     * (docs/benchmarks.md): SQuAD v1.1 recall@1 gap to BM25 -0.031 → -0.019, SQuAD 2.0 MRR 0.895 → 0.900,
-     * SciFact nDCG@10 0.721 → 0.729 with MiniLM embeddings.
-     */
-    static final double BM25_WEIGHT = 1.0;
-    static final double DENSE_WEIGHT = 0.6;
     /** Fewest candidates each list brings to fusion; a short list would make fusion a coin toss. */
     static final int MIN_FUSION_CANDIDATES = 50;
     static final int FUSION_CANDIDATES_PER_HIT = 5;
@@ -184,6 +181,12 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     private final LuceneStoreOptions options;
     private final Analyzer analyzer = new EnglishAnalyzer();
     private final QueryBuilder queryBuilder = new QueryBuilder(analyzer);
+    /**
+     * Runs one query's independent parts at once: the BM25 and vector halves of a hybrid search, and the
+     * per-segment graph searches of a vector search (Lucene's {@code IndexSearcher} executor). Null on one
+     * core, where it would only add hand-offs. Threads are daemons: an unclosed store does not hold the JVM.
+     */
+    private final ExecutorService searchPool = searchPool();
 
     // Readers hold the read side while they use `searchers`; replacing writer and searchers (after a
     // failed write) and closing hold the write side. Writes themselves are serialized by `this`.
@@ -273,6 +276,7 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         } catch (RuntimeException e) {
             // A refused open must leave the directory as it found it: roll back, never commit on close.
             IOUtils.closeWhileHandlingException(store.searchers);
+            if (store.searchPool != null) store.searchPool.shutdown();
             if (store.writer != null) {
                 try {
                     store.writer.rollback();
@@ -338,9 +342,18 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             case DENSE -> hits(searcher, dense(searcher, request.vector(), filter, k));
             case HYBRID -> {
                 int n = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_FUSION_CANDIDATES, (long) FUSION_CANDIDATES_PER_HIT * k));
-                TopDocs fused = weightedRrf(k, bm25(searcher, request.text(), filter, n), BM25_WEIGHT,
-                        dense(searcher, request.vector(), filter, n), DENSE_WEIGHT);
-                yield hits(searcher, fused);
+                // The two halves are independent: BM25 on another thread while this one walks the graph.
+                CompletableFuture<TopDocs> lexical = searchPool == null
+                        ? CompletableFuture.completedFuture(bm25(searcher, request.text(), filter, n))
+                        : CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return bm25(searcher, request.text(), filter, n);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }, searchPool);
+                TopDocs semantic = dense(searcher, request.vector(), filter, n);
+                yield hits(searcher, options.fusion().fuse(k, join(lexical), semantic));
             }
         });
     }
@@ -375,6 +388,7 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             closed = true;
             // Closing the writer waits for running merges and commits them. It commits no documents:
             // each write committed its own, and a failed one was rolled back at once.
+            if (searchPool != null) searchPool.shutdown();
             IOUtils.close(searchers, writer, directory, analyzer);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not close knowledge base " + location + ": " + e.getMessage(), e);
@@ -444,7 +458,7 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
                         DIMENSION_KEY, String.valueOf(dimension)).entrySet());
                 writer.commit();
             }
-            searchers = new SearcherManager(writer, null);
+            searchers = new SearcherManager(writer, searcherFactory());
         } catch (LockObtainFailedException e) {
             throw new KnowledgeBaseUnavailableException("Knowledge base " + location + " is in use by another knowhow "
                     + "process (it holds " + IndexWriter.WRITE_LOCK_NAME + "): stop that process, or use another --kb", e);
@@ -505,23 +519,6 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
                     + foundDimension + " dimensions); re-ingest into a new --kb, or run with the model it was built with");
     }
 
-    /**
-     * Reciprocal rank fusion with a weight per list: score(d) = Σ w_i / (RRF_K + rank_i(d)), ranks from 1.
-     * Ties go to the lower doc id, so results are deterministic.
-     */
-    static TopDocs weightedRrf(int k, TopDocs bm25, double bm25Weight, TopDocs dense, double denseWeight) {
-        Map<Integer, Double> scores = new HashMap<>();
-        TopDocs[] lists = {bm25, dense};
-        double[] weights = {bm25Weight, denseWeight};
-        for (int l = 0; l < lists.length; l++) {
-            ScoreDoc[] docs = lists[l].scoreDocs;
-            for (int r = 0; r < docs.length; r++) scores.merge(docs[r].doc, weights[l] / (RRF_K + r + 1), Double::sum);
-        }
-        ScoreDoc[] fused = scores.entrySet().stream()
-                .sorted((a, b) -> a.getValue().equals(b.getValue()) ? Integer.compare(a.getKey(), b.getKey()) : Double.compare(b.getValue(), a.getValue()))
-                .limit(k).map(e -> new ScoreDoc(e.getKey(), e.getValue().floatValue())).toArray(ScoreDoc[]::new);
-        return new TopDocs(new TotalHits(scores.size(), TotalHits.Relation.EQUAL_TO), fused);
-    }
 
     // ---- writing
 
@@ -563,7 +560,7 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             IOUtils.closeWhileHandlingException(searchers);
             try {
                 writer = new IndexWriter(directory, writerConfig());
-                searchers = new SearcherManager(writer, null);
+                searchers = new SearcherManager(writer, searcherFactory());
             } catch (IOException | RuntimeException e) {
                 cause.addSuppressed(e);
                 broken = new IllegalStateException("Knowledge base " + location + " could not recover from a failed write ("
@@ -615,6 +612,38 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         } finally {
             engineLock.readLock().unlock();
         }
+    }
+
+    /** The result of a search half run on the pool; its IOException comes back as one. */
+    private static TopDocs join(CompletableFuture<TopDocs> half) throws IOException {
+        try {
+            return half.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) throw io.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    private SearcherFactory searcherFactory() {
+        return new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader reader, org.apache.lucene.index.IndexReader previous) {
+                return searchPool == null ? new IndexSearcher(reader) : new IndexSearcher(reader, searchPool);
+            }
+        };
+    }
+
+    private static ExecutorService searchPool() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (threads < 2) return null;
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "knowhow-search-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private TopDocs bm25(IndexSearcher searcher, String text, Query filter, int n) throws IOException {

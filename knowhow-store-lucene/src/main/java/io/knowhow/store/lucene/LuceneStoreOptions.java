@@ -30,25 +30,39 @@ import java.util.Objects;
  * @param denseCandidates how many neighbours a dense search collects before keeping the best k (at least
  *                        k). Lucene uses this number as the search's beam width too, so it is the knob
  *                        between recall and latency; all of them are rescored with the float vectors.
+ * @param fusion          how hybrid search merges the BM25 and vector lists (see {@link HybridFusion}); a
+ *                        search setting only, so one index can be opened with any
  */
-public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates) {
+public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates, HybridFusion fusion) {
     /** Most one search may ask Lucene for; far past the point where more candidates stop helping. */
     static final int MAX_CANDIDATES = 10_000;
 
-    public static final LuceneStoreOptions DEFAULTS = new LuceneStoreOptions(VectorFormat.FLOAT32, 200);
+    /** Fusion the store used before it was configurable, and the default until a measurement says otherwise. */
+    static final HybridFusion DEFAULT_FUSION = HybridFusion.rrf(0.6);
+
+    public static final LuceneStoreOptions DEFAULTS = new LuceneStoreOptions(VectorFormat.FLOAT32, 200, DEFAULT_FUSION);
+
+    public LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates) {
+        this(vectorFormat, denseCandidates, DEFAULT_FUSION);
+    }
 
     public LuceneStoreOptions {
         Objects.requireNonNull(vectorFormat, "vectorFormat");
+        Objects.requireNonNull(fusion, "fusion");
         if (denseCandidates < 1 || denseCandidates > MAX_CANDIDATES)
             throw new IllegalArgumentException(
                     "denseCandidates must be between 1 and " + MAX_CANDIDATES + ", got " + denseCandidates);
     }
 
     public LuceneStoreOptions withVectorFormat(VectorFormat format) {
-        return new LuceneStoreOptions(format, denseCandidates);
+        return new LuceneStoreOptions(format, denseCandidates, fusion);
     }
 
     public LuceneStoreOptions withDenseCandidates(int candidates) {
-        return new LuceneStoreOptions(vectorFormat, candidates);
+        return new LuceneStoreOptions(vectorFormat, candidates, fusion);
+    }
+
+    public LuceneStoreOptions withFusion(HybridFusion f) {
+        return new LuceneStoreOptions(vectorFormat, denseCandidates, f);
     }
 }

@@ -236,7 +236,7 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
     // ---- search
 
     @Test
-    void denseScoresAreCosinesAndHybridScoresAreReciprocalRanks() {
+    void denseScoresAreCosinesAndHybridScoresAreFused() {
         List<Chunk> chunks = ingest("a", "install the server on linux", "configure the database pool", "rotate certificates yearly");
         String query = "install server linux";
 
@@ -244,8 +244,10 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
             assertThat(hit.score()).isCloseTo(cosine(embed(query), embed(hit.chunk().text())), within(1e-5));
         List<Hit> hybrid = store.retrieve(request(SearchMode.HYBRID, query, 3, Filter.NONE));
         assertThat(hybrid.getFirst().chunk()).isEqualTo(chunks.getFirst());
-        // first in both lists: BM25 weight 1 and dense weight 0.6, each over (60 + 1)
-        assertThat(hybrid.getFirst().score()).isCloseTo((LuceneKnowledgeStore.BM25_WEIGHT + LuceneKnowledgeStore.DENSE_WEIGHT) / 61, within(1e-6));
+        // first in both lists: BM25 weight 1 plus the dense weight, each over (60 + 1) for RRF, each normalised to 1 for relative scores
+        HybridFusion fusion = LuceneStoreOptions.DEFAULTS.fusion();
+        double top = (1 + fusion.denseWeight()) / (fusion.method() == HybridFusion.Method.RRF ? HybridFusion.RRF_K + 1 : 1);
+        assertThat(hybrid.getFirst().score()).isCloseTo(top, within(1e-6));
         assertThat(store.retrieve(request(SearchMode.BM25, query, 1, Filter.NONE)).getFirst().score()).isGreaterThan(0);
     }
 
