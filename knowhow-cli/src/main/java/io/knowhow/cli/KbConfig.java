@@ -34,6 +34,7 @@ final class KbConfig {
             Map.entry("ask.strategy", "rag (default), full-context, prompt-only, tuned or hybrid"),
             Map.entry("tuned.model", "model directory used by --strategy tuned|hybrid (set by `knowhow tune`)"),
             Map.entry("tuned.adapter", "LoRA adapter directory applied to tuned.model (set by `knowhow tune`)"),
+            Map.entry("tuned.decoding", "how the tuned model decodes: f32 (default; Java, exact), q8 (Java, 8-bit weights, faster) or libtorch"),
             Map.entry("classifier.model", "classifier directory used by `knowhow classify` (set by `knowhow tune --task classify`)"),
             Map.entry("extractor.model", "extractor directory used by `knowhow extract` (set by `knowhow tune --task extract`)"),
             Map.entry("tuned.max-new-tokens", "most tokens the local model generates (default 256)")));

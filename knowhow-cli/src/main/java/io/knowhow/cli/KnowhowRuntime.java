@@ -129,7 +129,8 @@ final class KnowhowRuntime implements AutoCloseable {
             if (model == null) throw new IllegalArgumentException("no fine-tuned model configured: run `knowhow tune DATA.jsonl --base MODEL_DIR` first,"
                     + " or `knowhow config set tuned.model DIR` (and tuned.adapter DIR for a LoRA adapter)");
             String adapter = config.get("tuned.adapter", null);
-            GenerationOptions options = GenerationOptions.DEFAULTS.withMaxNewTokens(config.getInt("tuned.max-new-tokens", 256));
+            GenerationOptions options = GenerationOptions.DEFAULTS.withMaxNewTokens(config.getInt("tuned.max-new-tokens", 256))
+                    .withDecoding(GenerationOptions.Decoding.parse(config.get("tuned.decoding", "f32")));
             tunedGenerator = LocalGenerator.open(Path.of(model), Optional.ofNullable(adapter).map(Path::of), options);
         }
         return tunedGenerator;

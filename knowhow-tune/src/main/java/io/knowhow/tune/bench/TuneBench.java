@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.knowhow.tune.generate.VectorDecoder;
 import io.knowhow.tune.model.DecoderModel;
 import io.knowhow.tune.model.Family;
 import io.knowhow.tune.model.KvCache;
@@ -34,7 +35,7 @@ import java.util.SplittableRandom;
  * (6N in all); LoRA skips the frozen weights' gradients (≈4N). Attention's T² terms are included.
  *
  * <pre>
- * usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full]
+ * usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]
  * </pre>
  */
 public final class TuneBench {
@@ -42,7 +43,7 @@ public final class TuneBench {
 
     public static void main(String[] args) throws IOException {
         int seq = 256, steps = 4, prompt = 64, decode = 64, threads = 0;
-        boolean skipFull = false;
+        boolean skipFull = false, skipTraining = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seq" -> seq = Integer.parseInt(args[++i]);
@@ -51,8 +52,9 @@ public final class TuneBench {
                 case "--decode" -> decode = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--skip-full" -> skipFull = true;
+                case "--skip-training" -> skipTraining = true;
                 default -> {
-                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full]");
+                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]");
                     System.exit(2);
                 }
             }
@@ -72,13 +74,15 @@ public final class TuneBench {
             double n = config.parameterCount();
             double attn = 2.0 * config.layers() * seq * config.heads() * config.headDim(); // per token: q·k and p·v, causal half counted as whole
 
-            LoraConfig lc = new LoraConfig(8, 16, 0.0, LoraConfig.DEFAULT_TARGETS, false, "bench");
-            LoraWeights lora = LoraWeights.init(config, lc, model.manager(), 1);
-            double loraTps = train(model, lora, lora.named(), batch, steps);
-            report("LoRA r=8 q,k,v,o training", loraTps, (4 * n + 3 * attn) * loraTps, peak);
+            if (!skipTraining) {
+                LoraConfig lc = new LoraConfig(8, 16, 0.0, LoraConfig.DEFAULT_TARGETS, false, "bench");
+                LoraWeights lora = LoraWeights.init(config, lc, model.manager(), 1);
+                double loraTps = train(model, lora, lora.named(), batch, steps);
+                report("LoRA r=8 q,k,v,o training", loraTps, (4 * n + 3 * attn) * loraTps, peak);
+            }
 
             double fullTps = Double.NaN;
-            if (!skipFull) {
+            if (!skipFull && !skipTraining) {
                 fullTps = train(model, null, model.weights().named(), batch, steps);
                 report("full fine-tuning", fullTps, (6 * n + 3 * attn) * fullTps, peak);
                 model.weights().named().values().forEach(a -> a.setRequiresGradient(false));
@@ -86,7 +90,12 @@ public final class TuneBench {
 
             double[] gen = generate(model, prompt, decode, config.vocabSize());
             report("prefill (" + prompt + " tokens)", gen[0], 2 * n * gen[0], peak);
-            report("decode with KV cache", gen[1], 2 * n * gen[1], peak);
+            report("decode with KV cache (libtorch)", gen[1], 2 * n * gen[1], peak);
+            for (VectorDecoder.Precision p : VectorDecoder.Precision.values()) {
+                VectorDecoder decoder = VectorDecoder.of(model, p);
+                double tps = vectorDecode(decoder, prompt, decode, config.vocabSize());
+                report("decode, VectorDecoder " + p + " (" + decoder.weightBytes() / (1 << 20) + " MB)", tps, 2 * n * tps, peak);
+            }
         }
         System.out.printf("peak RSS (VmHWM): %s%n", peakRss());
     }
@@ -135,6 +144,24 @@ public final class TuneBench {
             for (int i = 0; i < decode; i++) next = argmaxLast(model, scope, cache, new long[] {next});
             return new double[] {prefill, decode / ((System.nanoTime() - t1) / 1e9)};
         }
+    }
+
+    /** Decode tokens/s of the Java decoder after a {@code prompt}-token context (stepped in, not timed) and 16 warm-up tokens. */
+    private static double vectorDecode(VectorDecoder decoder, int prompt, int decode, int vocab) {
+        int[] ids = new SplittableRandom(3).ints(prompt, 0, vocab).toArray();
+        VectorDecoder.Cache cache = decoder.newCache(prompt + 16 + decode + 1);
+        float[] logits = null;
+        for (int id : ids) logits = decoder.step(cache, id);
+        for (int i = 0; i < 16; i++) logits = decoder.step(cache, argmax(logits));
+        long t = System.nanoTime();
+        for (int i = 0; i < decode; i++) logits = decoder.step(cache, argmax(logits));
+        return decode / ((System.nanoTime() - t) / 1e9);
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
     }
 
     private static long argmaxLast(DecoderModel model, NDManager parent, KvCache cache, long[] ids) {

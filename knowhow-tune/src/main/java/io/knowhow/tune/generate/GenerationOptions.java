@@ -14,11 +14,38 @@ import java.util.Objects;
  * @param stopSequences text that ends the answer when generated (not included in it)
  * @param systemPrompt  system message put before the user's, or null for none (the chat template may
  *                      add its family's default)
+ * @param decoding      what computes the tokens after the prompt (the prompt itself always runs on libtorch)
  */
 public record GenerationOptions(int maxNewTokens, double temperature, double topP, long seed, List<String> stopSequences,
-                                String systemPrompt) {
-    /** Greedy, 256 new tokens, no stop sequences, no system prompt. */
-    public static final GenerationOptions DEFAULTS = new GenerationOptions(256, 0, 1, 0, List.of(), null);
+                                String systemPrompt, Decoding decoding) {
+    /** Greedy, 256 new tokens, no stop sequences, no system prompt, f32 decoding in Java. */
+    public static final GenerationOptions DEFAULTS = new GenerationOptions(256, 0, 1, 0, List.of(), null, Decoding.F32);
+
+    /**
+     * The decoding engine. F32 is the default: the same tokens as the trained f32 weights give (within
+     * float rounding), about three times libtorch's speed one token at a time (docs/benchmarks.md).
+     */
+    public enum Decoding {
+        /** {@link VectorDecoder} over the f32 weights. */
+        F32,
+        /** {@link VectorDecoder} over 8-bit blocks: a quarter of the memory traffic, faster again; may pick another token where two nearly tie. */
+        Q8,
+        /** libtorch through DJL, one JNI call per operation: the reference, slowest. */
+        LIBTORCH;
+
+        /** "f32", "q8" or "libtorch", in any case. */
+        public static Decoding parse(String s) {
+            try {
+                return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown decoding '" + s + "': use f32, q8 or libtorch", e);
+            }
+        }
+    }
+
+    public GenerationOptions(int maxNewTokens, double temperature, double topP, long seed, List<String> stopSequences, String systemPrompt) {
+        this(maxNewTokens, temperature, topP, seed, stopSequences, systemPrompt, Decoding.F32);
+    }
 
     public GenerationOptions {
         if (maxNewTokens < 1) throw new IllegalArgumentException("max new tokens must be at least 1, got " + maxNewTokens);
@@ -27,22 +54,27 @@ public record GenerationOptions(int maxNewTokens, double temperature, double top
         stopSequences = List.copyOf(Objects.requireNonNullElse(stopSequences, List.of()));
         for (String s : stopSequences) if (s.isEmpty()) throw new IllegalArgumentException("a stop sequence cannot be empty");
         if (systemPrompt != null && systemPrompt.isBlank()) systemPrompt = null;
+        Objects.requireNonNull(decoding, "decoding");
     }
 
     public GenerationOptions withMaxNewTokens(int n) {
-        return new GenerationOptions(n, temperature, topP, seed, stopSequences, systemPrompt);
+        return new GenerationOptions(n, temperature, topP, seed, stopSequences, systemPrompt, decoding);
     }
 
     public GenerationOptions withSampling(double temperature, double topP, long seed) {
-        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stopSequences, systemPrompt);
+        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stopSequences, systemPrompt, decoding);
     }
 
     public GenerationOptions withStopSequences(List<String> stops) {
-        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stops, systemPrompt);
+        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stops, systemPrompt, decoding);
     }
 
     public GenerationOptions withSystemPrompt(String prompt) {
-        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stopSequences, prompt);
+        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stopSequences, prompt, decoding);
+    }
+
+    public GenerationOptions withDecoding(Decoding d) {
+        return new GenerationOptions(maxNewTokens, temperature, topP, seed, stopSequences, systemPrompt, d);
     }
 
     /** True when decoding takes the most likely token every time. */

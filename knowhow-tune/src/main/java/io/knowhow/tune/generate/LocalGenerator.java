@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  * writes fenced evidence blocks and answering rules for instruction-following API models; a model tuned
  * here learned the plain layout above, and this generator fits evidence with the model's own tokenizer.
  *
- * <p>Decoding: the prompt in one forward pass, then one token per pass with a KV cache; greedy or
+ * <p>Decoding: the prompt in one forward pass on libtorch, then one token per pass with a KV cache — in
+ * Java ({@link VectorDecoder}, f32 by default or Q8) or on libtorch, as {@link GenerationOptions#decoding()} says; greedy or
  * seeded temperature / top-p sampling; it ends at the family's end-of-turn token, a configured stop
  * sequence or the token limit. Gradient recording is switched off on the calling thread. The
  * {@code cited} list of the result holds the {@code [n]} markers of the answer that point into the
@@ -61,6 +62,7 @@ public final class LocalGenerator implements StreamingGenerator {
     public static final String QUESTION_PREFIX = "Question: ";
 
     private final DecoderModel model;
+    private final VectorDecoder decoder; // null when decoding on libtorch
     private final TextTokenizer tokenizer;
     private final ChatTemplate template;
     private final GenerationOptions options;
@@ -69,6 +71,11 @@ public final class LocalGenerator implements StreamingGenerator {
 
     private LocalGenerator(DecoderModel model, TextTokenizer tokenizer, ChatTemplate template, GenerationOptions options, String name) {
         this.model = model;
+        this.decoder = switch (options.decoding()) {
+            case F32 -> VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            case Q8 -> VectorDecoder.of(model, VectorDecoder.Precision.Q8);
+            case LIBTORCH -> null;
+        };
         this.tokenizer = tokenizer;
         this.template = template;
         this.options = options;
@@ -196,13 +203,14 @@ public final class LocalGenerator implements StreamingGenerator {
         Sampler sampler = new Sampler(options.temperature(), options.topP(), options.seed());
         try (NDManager scope = model.manager().newSubManager();
              KvCache cache = new KvCache(model.config(), 1, prompt.length + maxNew, scope)) {
-            float[] logits = forward(scope, cache, prompt);
+            float[] logits = forward(scope, cache, prompt); // the prompt in one batched pass on libtorch
+            VectorDecoder.Cache javaCache = decoder == null ? null : handOver(cache, prompt.length + maxNew);
             for (int i = 0; i < maxNew; i++) {
                 int next = sampler.next(logits);
                 if (endTokens.contains(next)) break;
                 generated.add(next);
                 if (stream.update(tokenizer.decode(ids(generated)))) break;
-                if (i + 1 < maxNew) logits = forward(scope, cache, new int[] {next});
+                if (i + 1 < maxNew) logits = javaCache != null ? decoder.step(javaCache, next) : forward(scope, cache, new int[] {next});
             }
         }
         String text = stream.finish(tokenizer.decode(ids(generated)));
@@ -211,6 +219,19 @@ public final class LocalGenerator implements StreamingGenerator {
         int cited = evidence;
         List<Integer> citations = CitationMarkers.numbers(text).stream().filter(n -> n >= 1 && n <= cited).toList();
         return new Generation(text, citations, false, usage, 0);
+    }
+
+    /** The prompt's keys and values, copied from libtorch's cache into the Java decoder's. */
+    private VectorDecoder.Cache handOver(KvCache cache, int capacity) {
+        int layers = model.config().layers();
+        float[][] keys = new float[layers][], values = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = cache.copy(l, true);
+            values[l] = cache.copy(l, false);
+        }
+        VectorDecoder.Cache javaCache = decoder.newCache(capacity);
+        decoder.load(javaCache, keys, values, cache.length());
+        return javaCache;
     }
 
     /** Runs {@code tokens} through the model after the cache's positions; the logits at the last one. */

@@ -62,6 +62,16 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(scope, upTo), values[layer].get(scope, upTo)};
     }
 
+    /**
+     * Layer {@code layer}'s stored keys (or values) of the first sequence, laid out (kv_heads, length(), head_dim),
+     * for a decoder that goes on from here outside libtorch.
+     */
+    public float[] copy(int layer, boolean ofKeys) {
+        try (NDManager scope = manager.newSubManager()) {
+            return (ofKeys ? keys : values)[layer].get(scope, new NDIndex("0, :, :{}", length)).toFloatArray();
+        }
+    }
+
     /** Marks {@code t} more positions as stored, once every layer has appended them. */
     void advance(int t) {
         length += t;

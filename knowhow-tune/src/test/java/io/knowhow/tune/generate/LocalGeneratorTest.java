@@ -130,6 +130,17 @@ class LocalGeneratorTest {
     }
 
     @Test
+    void everyDecodingEngineGivesTheTunedAnswers() {
+        for (GenerationOptions.Decoding d : GenerationOptions.Decoding.values()) {
+            try (LocalGenerator g = LocalGenerator.open(base, Optional.of(adapter), GenerationOptions.DEFAULTS.withMaxNewTokens(40).withDecoding(d))) {
+                assertThat(g.generate(new GenerationRequest("What is the capital?", CAPITAL)).text()).as("%s", d).isEqualTo("Paris [1]");
+                assertThat(g.generate(new GenerationRequest("ping", List.of())).text()).as("%s", d).isEqualTo("pong");
+            }
+        }
+        assertThatThrownBy(() -> GenerationOptions.Decoding.parse("int3")).hasMessageContaining("use f32, q8 or libtorch");
+    }
+
+    @Test
     void stopSequencesEndTheAnswerBeforeThem() {
         try (LocalGenerator g = LocalGenerator.open(base, Optional.of(adapter),
                 GenerationOptions.DEFAULTS.withMaxNewTokens(40).withStopSequences(List.of(" ["))); ) {

@@ -1,0 +1,118 @@
+package io.knowhow.tune;
+
+import ai.djl.ndarray.NDManager;
+import io.knowhow.tune.generate.VectorDecoder;
+import io.knowhow.tune.model.DecoderModel;
+import io.knowhow.tune.model.KvCache;
+import io.knowhow.tune.model.ModelConfig;
+import io.knowhow.tune.model.TextTokenizer;
+import io.knowhow.tune.model.Torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Java decoding path against the independent scalar reference: f32 exactly, Q8 within its rounding. */
+class VectorDecoderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void f32StepsGiveTheReferenceLogitsAtEveryPosition() throws Exception {
+        for (TestModels.Spec spec : specs()) {
+            Path dir = tmp.resolve("m" + spec.seed() + spec.family());
+            ModelConfig config = TestModels.write(dir, spec);
+            int[] tokens = tokens(dir);
+            double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
+            try (DecoderModel model = DecoderModel.load(dir)) {
+                VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+                VectorDecoder.Cache cache = decoder.newCache(tokens.length);
+                for (int i = 0; i < tokens.length; i++)
+                    assertThat(maxDiff(decoder.step(cache, tokens[i]), expected[i])).as("%s position %d", spec.family(), i).isLessThan(1e-4);
+                assertThat(cache.length()).isEqualTo(tokens.length);
+                assertThatThrownBy(() -> decoder.step(cache, tokens[0])).hasMessageContaining("KV cache full");
+            }
+        }
+    }
+
+    @Test
+    void decodingGoesOnFromALibtorchPrefill() throws Exception {
+        Path dir = tmp.resolve("model");
+        ModelConfig config = TestModels.write(dir, TestModels.Spec.qwen2());
+        int[] tokens = tokens(dir);
+        int prefix = 9;
+        double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
+        try (DecoderModel model = DecoderModel.load(dir); NDManager scope = model.manager().newSubManager();
+             KvCache torchCache = new KvCache(config, 1, tokens.length, scope)) {
+            long[] ids = Arrays.stream(Arrays.copyOf(tokens, prefix)).asLongStream().toArray();
+            model.forward(Torch.longs(scope, ids, 1, prefix), torchCache, null, false);
+            VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            VectorDecoder.Cache cache = decoder.newCache(tokens.length);
+            float[][] keys = new float[config.layers()][], values = new float[config.layers()][];
+            for (int l = 0; l < config.layers(); l++) {
+                keys[l] = torchCache.copy(l, true);
+                values[l] = torchCache.copy(l, false);
+            }
+            decoder.load(cache, keys, values, prefix);
+            for (int i = prefix; i < tokens.length; i++)
+                assertThat(maxDiff(decoder.step(cache, tokens[i]), expected[i])).as("position %d", i).isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void q8StaysWithinItsRoundingAndPicksTheSameTokens() throws Exception {
+        Path dir = tmp.resolve("model");
+        ModelConfig config = TestModels.write(dir, TestModels.Spec.llama());
+        int[] tokens = tokens(dir);
+        double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
+        try (DecoderModel model = DecoderModel.load(dir)) {
+            VectorDecoder q8 = VectorDecoder.of(model, VectorDecoder.Precision.Q8);
+            VectorDecoder f32 = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            assertThat(q8.weightBytes()).isLessThan(f32.weightBytes() / 3);
+            VectorDecoder.Cache cache = q8.newCache(tokens.length);
+            int agree = 0;
+            for (int i = 0; i < tokens.length; i++) {
+                float[] logits = q8.step(cache, tokens[i]);
+                double spread = Arrays.stream(expected[i]).max().orElseThrow() - Arrays.stream(expected[i]).min().orElseThrow();
+                assertThat(maxDiff(logits, expected[i])).as("position %d", i).isLessThan(0.03 * spread).isGreaterThan(0);
+                if (argmax(logits) == argmax(expected[i])) agree++;
+            }
+            assertThat(agree).isGreaterThanOrEqualTo(tokens.length - 1);
+        }
+    }
+
+    private static TestModels.Spec[] specs() {
+        TestModels.Spec s = TestModels.Spec.llama().size(32, 48, 3, 4, 1);
+        return new TestModels.Spec[] {TestModels.Spec.llama(), TestModels.Spec.qwen2(),
+                new TestModels.Spec(s.family(), s.hidden(), s.intermediate(), s.layers(), s.heads(), s.kvHeads(), false, true, s.dtype(), 5, s.std())};
+    }
+
+    private static int[] tokens(Path dir) {
+        try (TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"))) {
+            return tok.encode(DecoderForwardTest.TEXT);
+        }
+    }
+
+    private static double maxDiff(float[] actual, double[] expected) {
+        assertThat(actual).hasSize(expected.length);
+        double d = 0;
+        for (int i = 0; i < actual.length; i++) d = Math.max(d, Math.abs(actual[i] - expected[i]));
+        return d;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+}
