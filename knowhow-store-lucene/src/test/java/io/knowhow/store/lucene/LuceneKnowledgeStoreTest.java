@@ -286,10 +286,12 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
         Chunk semantic = chunk("s", 2, "maintenance of photovoltaic modules");
         Chunk semanticDecoy = chunk("s", 3, "wind turbine blades");
         Chunk filler1 = chunk("s", 4, "coffee brewing guide");
-        Chunk filler2 = chunk("s", 5, "bicycle repair tips");
+        // Shares one common query word in a long text: the weakest BM25 match, so that min-max normalisation
+        // (relative-score fusion) puts the semantic chunk above the bottom of the BM25 list.
+        Chunk filler2 = chunk("s", 5, "bicycle repair tips from a panel of mechanics about chains, brakes, gears, tyres and saddles");
         store.replaceSource(record("s", 6), List.of(
                 new EmbeddedChunk(lexical, vector(0, 1.0, 3, 1.0)),          // cosine 0.71
-                new EmbeddedChunk(lexicalDecoy, vector(0, 1.0, 4, 3.0)),     // cosine 0.32
+                new EmbeddedChunk(lexicalDecoy, vector(0, 0.2, 4, 3.0)),     // cosine 0.07
                 new EmbeddedChunk(semantic, vector(0, 1.0, 1, 0.1)),         // cosine 0.99
                 new EmbeddedChunk(semanticDecoy, vector(0, 1.0, 2, 0.5)),    // cosine 0.89
                 new EmbeddedChunk(filler1, vector(0, -1.0, 5, 1.0)),
