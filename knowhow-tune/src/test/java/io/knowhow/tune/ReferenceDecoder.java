@@ -50,15 +50,16 @@ public final class ReferenceDecoder {
                     int kvh = head / g;
                     double[] scores = new double[i + 1];
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int s = 0; s <= i; s++) {
+                    int from = c.slidingWindow() > 0 ? Math.max(0, i - c.slidingWindow() + 1) : 0;
+                    for (int s = from; s <= i; s++) {
                         double dot = 0;
                         for (int e = 0; e < d; e++) dot += q[i][head * d + e] * k[s][kvh * d + e];
                         scores[s] = dot / Math.sqrt(d);
                         max = Math.max(max, scores[s]);
                     }
                     double sum = 0;
-                    for (int s = 0; s <= i; s++) sum += scores[s] = Math.exp(scores[s] - max);
-                    for (int s = 0; s <= i; s++)
+                    for (int s = from; s <= i; s++) sum += scores[s] = Math.exp(scores[s] - max);
+                    for (int s = from; s <= i; s++)
                         for (int e = 0; e < d; e++) attended[head * d + e] += scores[s] / sum * v[s][kvh * d + e];
                 }
                 double[] o = project(l, Projection.O_PROJ, attended);

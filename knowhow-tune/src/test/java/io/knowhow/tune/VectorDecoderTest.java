@@ -40,6 +40,56 @@ class VectorDecoderTest {
     }
 
     @Test
+    void mistralsSlidingWindowHidesPositionsBeyondItInEveryPath() throws Exception {
+        Path dir = tmp.resolve("mistral");
+        TestModels.Spec s = TestModels.Spec.llama();
+        TestModels.write(dir, new TestModels.Spec(io.knowhow.tune.model.Family.MISTRAL, s.hidden(), s.intermediate(), s.layers(), s.heads(),
+                s.kvHeads(), false, false, s.dtype(), 3, s.std()));
+        int window = 4;
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        java.nio.file.Files.writeString(dir.resolve("config.json"), json.put("sliding_window", window).toString());
+        ModelConfig config = ModelConfig.read(dir);
+        assertThat(config.slidingWindow()).isEqualTo(window);
+        int[] tokens = tokens(dir);
+        assertThat(tokens.length).isGreaterThan(3 * window);
+        double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
+        double[][] unwindowed = new ReferenceDecoder(withoutWindow(dir), TestModels.readWeights(dir)).logits(tokens);
+        assertThat(maxDiff(toFloats(expected[tokens.length - 1]), unwindowed[tokens.length - 1])).as("the window changes late positions").isGreaterThan(1e-3);
+        try (DecoderModel model = DecoderModel.load(dir); NDManager scope = model.manager().newSubManager();
+             KvCache cache = new KvCache(config, 1, tokens.length, scope)) {
+            float[] full = model.logits(model.forward(Torch.longs(scope, Arrays.stream(tokens).asLongStream().toArray(), 1, tokens.length),
+                    null, null, false)).toFloatArray();
+            int v = config.vocabSize();
+            for (int i = 0; i < tokens.length; i++)
+                assertThat(maxDiff(Arrays.copyOfRange(full, i * v, (i + 1) * v), expected[i])).as("libtorch, position %d", i).isLessThan(1e-4);
+            for (int i = 0; i < tokens.length; i++) { // libtorch one token at a time through its cache
+                float[] step = model.logits(model.forward(Torch.longs(scope, new long[] {tokens[i]}, 1, 1), cache, null, false)).toFloatArray();
+                assertThat(maxDiff(step, expected[i])).as("libtorch cached, position %d", i).isLessThan(1e-4);
+            }
+            VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            VectorDecoder.Cache javaCache = decoder.newCache(tokens.length);
+            for (int i = 0; i < tokens.length; i++)
+                assertThat(maxDiff(decoder.step(javaCache, tokens[i]), expected[i])).as("Java, position %d", i).isLessThan(1e-4);
+        }
+    }
+
+    private static ModelConfig withoutWindow(Path dir) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        Path other = dir.resolveSibling("mistral-no-window");
+        java.nio.file.Files.createDirectories(other);
+        java.nio.file.Files.writeString(other.resolve("config.json"), json.putNull("sliding_window").toString());
+        return ModelConfig.read(other);
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    @Test
     void decodingGoesOnFromALibtorchPrefill() throws Exception {
         Path dir = tmp.resolve("model");
         ModelConfig config = TestModels.write(dir, TestModels.Spec.qwen2());

@@ -220,21 +220,22 @@ public final class VectorDecoder {
         float scale = (float) (1.0 / Math.sqrt(dim));
         IntStream heads = IntStream.range(0, config.heads());
         if (length > 256) heads = heads.parallel(); // below that the hand-off costs more than the work
+        int first = config.slidingWindow() > 0 ? Math.max(0, length - config.slidingWindow()) : 0; // Mistral's window
         heads.forEach(head -> {
             int kv = head / group, qOff = head * dim;
             float[] scores = new float[length];
             float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p < length; p++) {
+            for (int p = first; p < length; p++) {
                 scores[p] = dot(q, qOff, keys, (kv * capacity + p) * dim, dim) * scale;
                 max = Math.max(max, scores[p]);
             }
             float sum = 0;
-            for (int p = 0; p < length; p++) {
+            for (int p = first; p < length; p++) {
                 scores[p] = (float) Math.exp(scores[p] - max);
                 sum += scores[p];
             }
             java.util.Arrays.fill(out, qOff, qOff + dim, 0f);
-            for (int p = 0; p < length; p++) {
+            for (int p = first; p < length; p++) {
                 float a = scores[p] / sum;
                 int vOff = (kv * capacity + p) * dim;
                 for (int i = 0; i < dim; i++) out[qOff + i] += a * values[vOff + i];

@@ -128,7 +128,9 @@ public final class DecoderModel implements AutoCloseable {
         int heads = config.heads(), kvHeads = config.kvHeads(), dim = config.headDim();
         NDArray cos = ropeCos.get(scope, new NDIndex("{}:{}", past, past + t)); // (T, head_dim)
         NDArray sin = ropeSin.get(scope, new NDIndex("{}:{}", past, past + t)); // (T, head_dim)
-        NDArray mask = t > 1 ? causalMask(scope, t, past) : null;               // (T, past + T)
+        int window = config.slidingWindow();
+        boolean windowed = window > 0 && past + t > window;
+        NDArray mask = t > 1 || windowed ? causalMask(scope, t, past, window) : null; // (T, past + T)
 
         NDArray x = ids.getNDArrayInternal().embedding(ids, weights.embed(), SparseFormat.DENSE).singletonOrThrow();
         for (int l = 0; l < config.layers(); l++) {
@@ -266,12 +268,18 @@ public final class DecoderModel implements AutoCloseable {
         return out.reshape(batch, config.heads(), t, dim).transpose(0, 2, 1, 3).reshape(batch, t, (long) config.heads() * dim);
     }
 
-    /** Additive mask (T, past+T): 0 where query i may see key j (j ≤ past + i), −∞ elsewhere. */
-    private static NDArray causalMask(NDManager scope, int t, int past) {
+    /**
+     * Additive mask (T, past+T): 0 where query i may see key j — j ≤ past + i, and with a sliding window
+     * also j > past + i − window — and −∞ elsewhere.
+     */
+    private static NDArray causalMask(NDManager scope, int t, int past, int window) {
         int s = past + t;
         float[] m = new float[t * s];
-        for (int i = 0; i < t; i++)
-            for (int j = past + i + 1; j < s; j++) m[i * s + j] = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < t; i++) {
+            int position = past + i;
+            for (int j = 0; j < s; j++)
+                if (j > position || (window > 0 && j <= position - window)) m[i * s + j] = Float.NEGATIVE_INFINITY;
+        }
         return Torch.floats(scope, m, t, s);
     }
 }

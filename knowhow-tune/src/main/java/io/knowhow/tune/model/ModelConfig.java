@@ -113,6 +113,10 @@ public record ModelConfig(Family family, int vocabSize, int hiddenSize, int inte
         boolean qkvBias = family == Family.QWEN2 || attentionBias;
         boolean oBias = family == Family.LLAMA && attentionBias;
         boolean mlpBias = family == Family.LLAMA && n.path("mlp_bias").asBoolean(false);
+        // Qwen2's window applies only from max_window_layers on, a layer-dependent mask knowhow does not build;
+        // every released Qwen2/2.5 config has it off.
+        if (family == Family.QWEN2 && n.path("use_sliding_window").asBoolean(false))
+            throw new ModelLoadException(file + ": use_sliding_window=true (Qwen2's per-layer sliding window) is not supported");
         List<Integer> eos = new ArrayList<>();
         JsonNode e = n.path("eos_token_id");
         if (e.isArray()) e.forEach(x -> eos.add(x.asInt()));
@@ -132,6 +136,17 @@ public record ModelConfig(Family family, int vocabSize, int hiddenSize, int inte
         JsonNode v = n.get(field);
         if (v == null || !v.isNumber()) throw new ModelLoadException(file + ": missing number \"" + field + "\"");
         return v.asInt();
+    }
+
+    /**
+     * Mistral's sliding-window attention: each position sees itself and the {@code slidingWindow() - 1}
+     * positions before it; 0 when the model attends to the whole context (every other family, and
+     * Mistral v0.2 on, whose config says {@code "sliding_window": null}).
+     */
+    public int slidingWindow() {
+        if (family != Family.MISTRAL || raw == null) return 0;
+        JsonNode w = raw.path("sliding_window");
+        return w.isNumber() && w.asInt() > 0 ? w.asInt() : 0;
     }
 
     /** Parameters of the whole model (embedding and output head counted once when tied). */

@@ -52,6 +52,8 @@ class ModelLoadingTest {
                 .hasMessageContaining("config.json").hasMessageContaining("model_type 'gpt2' is not supported");
         Files.writeString(dir.resolve("config.json"), config.replace("\"hidden_act\":\"silu\"", "\"hidden_act\":\"gelu\""));
         assertThatThrownBy(() -> DecoderModel.load(dir)).isInstanceOf(ModelLoadException.class).hasMessageContaining("gelu");
+        Files.writeString(dir.resolve("config.json"), config.replace("\"llama\"", "\"qwen2\"").replace("{", "{\"use_sliding_window\":true,"));
+        assertThatThrownBy(() -> DecoderModel.load(dir)).isInstanceOf(ModelLoadException.class).hasMessageContaining("use_sliding_window");
         Files.writeString(dir.resolve("config.json"), config.replace("\"intermediate_size\":64", "\"intermediate_size\":65"));
         assertThatThrownBy(() -> DecoderModel.load(dir)).isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("gate_proj.weight").hasMessageContaining("[65, 32]");
