@@ -1,4 +1,4 @@
-package io.knowhow.tuneencoder.bench;
+package io.knowhow.bench.tune;
 
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneProgress;
@@ -28,7 +28,7 @@ import java.util.Random;
  * training file) and prints span F1 per slot on all 3,731 test.json entries, with wall times, as a markdown table.
  *
  * <pre>
- * java -cp … io.knowhow.tuneencoder.bench.ExtractBench [--data DIR] [--train-rows 2000] [--modes FROZEN,LORA]
+ * bench/run tune.ExtractBench [--data DIR] [--train-rows 2000] [--modes FROZEN,LORA]
  *      [--epochs-frozen 10] [--epochs-lora 2] [--epochs-full 2] [--seed 42] [--out DIR]
  * </pre>
  * {@code --data} is the folder holding restaurant8k/ (default: system property knowhow.shared.data, else

@@ -1,4 +1,4 @@
-package io.knowhow.tune.bench;
+package io.knowhow.bench.tune;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  * (6N in all); LoRA skips the frozen weights' gradients (≈4N). Attention's T² terms are included.
  *
  * <pre>
- * usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]
+ * usage: bench/run tune.TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]
  * </pre>
  */
 public final class TuneBench {

@@ -1,4 +1,4 @@
-package io.knowhow.tuneencoder.bench;
+package io.knowhow.bench.tune;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +36,7 @@ import java.util.Random;
  * question's paragraph) with the encoder before and after. Prints a markdown table.
  *
  * <pre>
- * java -cp … io.knowhow.tuneencoder.bench.EncoderBench [--data DIR] [--train-rows 3000] [--modes FROZEN,LORA,FULL]
+ * bench/run tune.EncoderBench [--data DIR] [--train-rows 3000] [--modes FROZEN,LORA,FULL]
  *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
  * </pre>
  * {@code --questions 0} skips the retrieval measurement.
@@ -178,8 +178,13 @@ public final class EncoderBench {
 
         /** Share of questions whose paragraph is among the 5 most similar by cosine. */
         double recallAt5(SentenceEmbedder embedder) {
-            float[][] p = embedder.embed(paragraphs);
-            float[][] q = embedder.embed(questions);
+            return recallAt5(embedder::embed);
+        }
+
+        /** The same, with any embedding function (one unit vector per text, in order). */
+        double recallAt5(java.util.function.Function<List<String>, float[][]> embed) {
+            float[][] p = embed.apply(paragraphs);
+            float[][] q = embed.apply(questions);
             int hits = 0;
             for (int i = 0; i < q.length; i++) {
                 double goldScore = dot(q[i], p[gold[i]]);
