@@ -32,6 +32,10 @@ import java.util.stream.Stream;
                 "Use it after changing embedder.model or upgrading knowhow's ONNX Runtime. The old index stays",
                 "in use until the new one is complete."})
 final class ReindexCommand extends KbCommand {
+    /** Commit sizes, as the ingestor's: at most this many sources or chunks per commit. */
+    private static final int BATCH_SOURCES = 64;
+    private static final int BATCH_CHUNKS = 256;
+
     @Override
     int run(KnowhowRuntime runtime) throws IOException {
         Path index = runtime.kbDir().resolve(KnowhowRuntime.INDEX_DIR);
@@ -46,17 +50,31 @@ final class ReindexCommand extends KbCommand {
         deleteTree(fresh); // a previous interrupted reindex
         int chunks = 0;
         try (LuceneKnowledgeStore from = LuceneKnowledgeStore.open(index, old.embedderId(), old.dimension());
-             LuceneKnowledgeStore to = LuceneKnowledgeStore.open(fresh, embedder.info().id(), embedder.info().dimension());
-             ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Re-embedding")
-                     .setInitialMax(from.sources().size()).setStyle(ProgressBarStyle.ASCII).setUnit(" sources", 1).build()) {
-            for (SourceRecord source : from.sources()) {
-                List<Chunk> stored = from.chunks(source.source());
-                List<float[]> vectors = embedder.embedAll(stored.stream().map(Ingestor::embeddingText).toList());
-                List<EmbeddedChunk> embedded = new ArrayList<>(stored.size());
-                for (int i = 0; i < stored.size(); i++) embedded.add(new EmbeddedChunk(stored.get(i), vectors.get(i)));
-                to.replaceSources(List.of(new SourceUpdate(source, embedded)));
-                chunks += stored.size();
-                if (bar != null) bar.step();
+             LuceneKnowledgeStore to = LuceneKnowledgeStore.open(fresh, embedder.info().id(), embedder.info().dimension())) {
+            List<SourceRecord> sources = from.sources();
+            long total = sources.stream().mapToLong(SourceRecord::chunkCount).sum();
+            try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("Re-embedding")
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" chunks", 1).build()) {
+                // Sources go to the new index in batches, one commit each, as ingest writes them: a commit per
+                // source made reindexing thousands of small files commit-bound.
+                List<SourceUpdate> batch = new ArrayList<>();
+                int batchChunks = 0;
+                for (SourceRecord source : sources) {
+                    List<Chunk> stored = from.chunks(source.source());
+                    List<float[]> vectors = embedder.embedAll(stored.stream().map(Ingestor::embeddingText).toList());
+                    List<EmbeddedChunk> embedded = new ArrayList<>(stored.size());
+                    for (int i = 0; i < stored.size(); i++) embedded.add(new EmbeddedChunk(stored.get(i), vectors.get(i)));
+                    batch.add(new SourceUpdate(source, embedded));
+                    batchChunks += stored.size();
+                    chunks += stored.size();
+                    if (bar != null) bar.stepBy(stored.size());
+                    if (batch.size() >= BATCH_SOURCES || batchChunks >= BATCH_CHUNKS) {
+                        to.replaceSources(batch);
+                        batch = new ArrayList<>();
+                        batchChunks = 0;
+                    }
+                }
+                if (!batch.isEmpty()) to.replaceSources(batch);
             }
         }
         Path previous = runtime.kbDir().resolve(KnowhowRuntime.INDEX_DIR + ".previous");
