@@ -23,23 +23,31 @@ import java.util.Set;
  * <p>A sentence's score is the share of the question's content-term weight it contains, each term
  * weighted by its inverse frequency across the evidence sentences (rare terms identify the topic),
  * with a small bonus for higher-ranked chunks. It abstains when the best sentence covers too little
- * of the question, or when a <em>key term</em> of the question — a name, a number, or a term rare in
- * the evidence — occurs nowhere in the evidence: then the passages are about something else, and
- * quoting them would answer a different question.
+ * of the question, when a <em>key term</em> of the question — a name, a number, or a term rare in
+ * the evidence — occurs nowhere in the evidence (then the passages are about something else, and
+ * quoting them would answer a different question), or when the best sentence contradicts the question
+ * ({@link Contradictions}: it would answer the opposite question).
  */
 public final class ExtractiveGenerator implements Generator {
 
     /**
-     * @param minCoverage  least share of the question's term weight the best sentence must contain
-     * @param maxSentences most sentences quoted in one answer
+     * @param minCoverage           least share of the question's term weight the best sentence must contain
+     * @param maxSentences          most sentences quoted in one answer
+     * @param refuseContradictions  abstain when the best sentence says the opposite of what the question
+     *                              asks about ({@link Contradictions}): a negated question over an
+     *                              affirmative sentence, or a word of the question replaced by its antonym
      */
-    public record Options(double minCoverage, int maxSentences) {
+    public record Options(double minCoverage, int maxSentences, boolean refuseContradictions) {
         /**
          * 0.3 measured best on the SQuAD 2.0 subset (docs/benchmarks.md): it abstains on 95.6% of questions
          * whose answer is not in the knowledge base and on 18% of answerable ones, and the answer contains
          * the gold span 72% of the time; 0.45 abstains on 99.3% vs 41% and finds the span 56% of the time.
          */
-        public static final Options DEFAULT = new Options(0.3, 2);
+        public static final Options DEFAULT = new Options(0.3, 2, true);
+
+        public Options(double minCoverage, int maxSentences) {
+            this(minCoverage, maxSentences, true);
+        }
 
         public Options {
             if (minCoverage < 0 || minCoverage > 1) throw new IllegalArgumentException("minCoverage must be in [0, 1]");
@@ -91,6 +99,7 @@ public final class ExtractiveGenerator implements Generator {
         scored.sort((a, b) -> Double.compare(b.score(), a.score()));
         Scored best = scored.get(0);
         if (best.coverage() < options.minCoverage()) return Generation.abstain();
+        if (options.refuseContradictions() && Contradictions.between(request.question(), best.sentence().text())) return Generation.abstain();
 
         List<Scored> chosen = new ArrayList<>(List.of(best));
         Set<String> covered = new HashSet<>(best.sentence().terms());

@@ -55,6 +55,24 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void abstainsWhenTheSentenceAnswersTheOppositeQuestion() {
+        List<Hit> evidence = evidence("The Normans conquered England in 1066 under William.",
+                "Paris is the largest city of France and its capital.");
+        // Negated question over an affirmative sentence: quoting it would answer what they did do.
+        assertThat(generator.generate(new GenerationRequest("What did the Normans not conquer in 1066?", evidence)).abstained()).isTrue();
+        // Antonym: asked for the smallest, the evidence names the largest.
+        assertThat(generator.generate(new GenerationRequest("What is the smallest city of France?", evidence)).abstained()).isTrue();
+        // The same questions without the twist are answered from the same sentences.
+        assertThat(generator.generate(new GenerationRequest("What did the Normans conquer in 1066?", evidence)).text()).contains("conquered England");
+        assertThat(generator.generate(new GenerationRequest("What is the largest city of France?", evidence)).text()).contains("Paris");
+        // A negated question over a negated sentence is a fair match; and the check can be switched off.
+        List<Hit> negated = evidence("The Normans did not conquer Scotland in 1066.");
+        assertThat(generator.generate(new GenerationRequest("What did the Normans not conquer in 1066?", negated)).text()).contains("Scotland");
+        ExtractiveGenerator lenient = new ExtractiveGenerator(new ExtractiveGenerator.Options(0.3, 2, false));
+        assertThat(lenient.generate(new GenerationRequest("What is the smallest city of France?", evidence)).text()).contains("Paris");
+    }
+
+    @Test
     void abstainsWithoutEvidence() {
         assertThat(generator.generate(new GenerationRequest("What is the capital of France?", List.of())).abstained()).isTrue();
     }
