@@ -70,6 +70,16 @@ class TuneCliTest {
         assertThat(tuned.get("strategy").asText()).isEqualTo("tuned");
         assertThat(tuned.get("citations")).isEmpty();
 
+        // The 8-bit Java decoder answers the same; a misspelt engine is named in the error.
+        assertThat(run("--kb", kb, "config", "set", "tuned.decoding", "q8").status()).isZero();
+        assertThat(run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json().get("answer").asText())
+                .isEqualTo("{\"intent\":\"refund\"}");
+        assertThat(run("--kb", kb, "config", "set", "tuned.decoding", "int3").status()).isZero();
+        CliTest.Result bad = run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned");
+        assertThat(bad.status()).isNotZero();
+        assertThat(bad.err()).contains("unknown decoding 'int3'").contains("f32, q8 or libtorch");
+        assertThat(run("--kb", kb, "config", "set", "tuned.decoding", "f32").status()).isZero();
+
         Path docs = tmp.resolve("docs");
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("refunds.txt"), "Refunds are paid within 14 days to the original card.");
