@@ -72,6 +72,55 @@ public final class BioTags {
     }
 
     /**
+     * The most likely tag sequence in which every I-slot follows a B or I of the same slot (Viterbi over
+     * per-token log-probabilities). Arg-max per token can emit an I with no span to continue, or switch slot
+     * inside a span; such sequences are not valid BIO and split or shorten values. Special tokens are O.
+     *
+     * @param logProbs (positions, tags) row-major, positions as in {@code tokens}
+     */
+    public int[] bestValidSequence(float[] logProbs, EncoderTokenizer.Tokens tokens) {
+        int n = tokens.ids().length, k = size();
+        double[] score = new double[k], next = new double[k];
+        int[][] from = new int[n][k];
+        java.util.Arrays.fill(score, Double.NEGATIVE_INFINITY);
+        score[0] = 0; // before the first position: outside any span
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(next, Double.NEGATIVE_INFINITY);
+            for (int cur = 0; cur < k; cur++) {
+                if (tokens.special()[i] && cur != 0) continue;
+                double emit = tokens.special()[i] ? 0 : logProbs[i * k + cur];
+                for (int prev = 0; prev < k; prev++) {
+                    if (score[prev] == Double.NEGATIVE_INFINITY || !allowed(prev, cur)) continue;
+                    double v = score[prev] + emit;
+                    if (v > next[cur]) {
+                        next[cur] = v;
+                        from[i][cur] = prev;
+                    }
+                }
+            }
+            double[] t = score;
+            score = next;
+            next = t;
+        }
+        int best = 0;
+        for (int cur = 1; cur < k; cur++) if (score[cur] > score[best]) best = cur;
+        int[] tags = new int[n];
+        for (int i = n - 1; i >= 0; i--) {
+            tags[i] = best;
+            best = from[i][best];
+        }
+        return tags;
+    }
+
+    /** An I-slot may only continue a B or I of its slot; everything else may follow anything. */
+    private static boolean allowed(int prev, int cur) {
+        boolean inside = cur != 0 && (cur - 1) % 2 == 1;
+        if (!inside) return true;
+        int slot = (cur - 1) / 2;
+        return prev != 0 && (prev - 1) / 2 == slot;
+    }
+
+    /**
      * Slot values from per-token tags: a B (or an I that does not continue a span of its slot) opens a span,
      * an I of the same slot extends it, anything else closes it; the value is the text from the first
      * token's start to the last token's end. When a slot has several spans, the first is kept. Keys follow

@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
 
 /**
  * Extracts slot values from texts with a fine-tuned encoder and a per-token linear tagging head:
- * {@code tag(token) = argmax(encoder(text)[token]·Wᵀ + b)} over the BIO tags of {@link BioTags}, decoded
+ * {@code tags = the best valid BIO sequence under log_softmax(encoder(text)·Wᵀ + b)} ({@link BioTags#bestValidSequence}), decoded
  * into one surface string per slot, cut from the input text.
  *
  * <p>The artifact directory, written by {@link #save} and read by {@link #load}:
@@ -155,13 +155,12 @@ public final class Extractor implements AutoCloseable {
                     List<Integer> chunk = order.subList(s, Math.min(texts.size(), s + BATCH));
                     List<EncoderTokenizer.Tokens> tokens = chunk.stream().map(i -> tokenizer.tokens(texts.get(i))).toList();
                     EncoderTokenizer.Batch b = EncoderTokenizer.batch(tokens.stream().map(EncoderTokenizer.Tokens::ids).toArray(long[][]::new), scope);
-                    NDArray best = logits(encoder.forward(b.ids(), b.mask(), lora)).argMax(-1); // (B, T)
-                    long[] flat = best.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-                    int t = Math.toIntExact(b.ids().getShape().get(1));
+                    float[] logProbs = logits(encoder.forward(b.ids(), b.mask(), lora)).logSoftmax(-1).toFloatArray(); // (B, T, tags)
+                    int t = Math.toIntExact(b.ids().getShape().get(1)), k = tags.size();
                     for (int r = 0; r < chunk.size(); r++) {
-                        int[] row = new int[tokens.get(r).ids().length];
-                        for (int j = 0; j < row.length; j++) row[j] = (int) flat[r * t + j];
-                        out.set(chunk.get(r), tags.decode(texts.get(chunk.get(r)), tokens.get(r), row));
+                        float[] row = java.util.Arrays.copyOfRange(logProbs, r * t * k, (r * t + tokens.get(r).ids().length) * k);
+                        int[] best = tags.bestValidSequence(row, tokens.get(r));
+                        out.set(chunk.get(r), tags.decode(texts.get(chunk.get(r)), tokens.get(r), best));
                     }
                 }
             }
