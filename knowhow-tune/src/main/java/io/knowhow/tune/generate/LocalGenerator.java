@@ -71,11 +71,7 @@ public final class LocalGenerator implements StreamingGenerator {
 
     private LocalGenerator(DecoderModel model, TextTokenizer tokenizer, ChatTemplate template, GenerationOptions options, String name) {
         this.model = model;
-        this.decoder = switch (options.decoding()) {
-            case F32 -> VectorDecoder.of(model, VectorDecoder.Precision.F32);
-            case Q8 -> VectorDecoder.of(model, VectorDecoder.Precision.Q8);
-            case LIBTORCH -> null;
-        };
+        this.decoder = javaDecoder(model, options.decoding());
         this.tokenizer = tokenizer;
         this.template = template;
         this.options = options;
@@ -83,6 +79,46 @@ public final class LocalGenerator implements StreamingGenerator {
         Set<Integer> ends = new HashSet<>(model.config().eosTokenIds());
         for (String t : template.endOfTurnTokens()) tokenizer.addedToken(t).ifPresent(ends::add);
         this.endTokens = Set.copyOf(ends);
+    }
+
+    /**
+     * The Java decoder for {@code decoding}, or null for libtorch. Its weights live on the Java heap: when the
+     * requested precision does not fit beside what is in use, Q8 is tried, then libtorch, and stderr says so
+     * (an OutOfMemoryError half-way through copying would explain nothing).
+     */
+    private static VectorDecoder javaDecoder(DecoderModel model, GenerationOptions.Decoding decoding) {
+        if (decoding == GenerationOptions.Decoding.LIBTORCH) return null;
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        // The f32 arrays are read out of libtorch one matrix at a time before Q8 packs them: count one for either.
+        long extra = largestMatrixBytes(model.config());
+        long f32 = VectorDecoder.estimateBytes(model.config(), VectorDecoder.Precision.F32) + extra;
+        long q8 = VectorDecoder.estimateBytes(model.config(), VectorDecoder.Precision.Q8) + extra;
+        VectorDecoder.Precision p = precisionFor(decoding, f32, q8, free);
+        if (p == null) {
+            System.err.printf(Locale.ROOT, "knowhow: the Java decoder needs ~%d MB of heap, %d MB are free: decoding on libtorch, slower "
+                    + "(raise -Xmx through KNOWHOW_JAVA_OPTS)%n", q8 >> 20, free >> 20);
+            return null;
+        }
+        if (decoding == GenerationOptions.Decoding.F32 && p == VectorDecoder.Precision.Q8)
+            System.err.printf(Locale.ROOT, "knowhow: the f32 decoder needs ~%d MB of heap, %d MB are free: decoding with q8 "
+                    + "(raise -Xmx through KNOWHOW_JAVA_OPTS for f32)%n", f32 >> 20, free >> 20);
+        return VectorDecoder.of(model, p);
+    }
+
+    /**
+     * The precision to decode with: the one asked for when its weights fit in 90% of the free heap, else Q8
+     * (from F32), else null (libtorch).
+     */
+    static VectorDecoder.Precision precisionFor(GenerationOptions.Decoding decoding, long f32Bytes, long q8Bytes, long freeBytes) {
+        if (decoding == GenerationOptions.Decoding.LIBTORCH) return null;
+        if (decoding == GenerationOptions.Decoding.F32 && f32Bytes < freeBytes * 0.9) return VectorDecoder.Precision.F32;
+        if (q8Bytes < freeBytes * 0.9) return VectorDecoder.Precision.Q8;
+        return null;
+    }
+
+    private static long largestMatrixBytes(ModelConfig c) {
+        return 4L * Math.max((long) c.vocabSize() * c.hiddenSize(), (long) c.intermediateSize() * c.hiddenSize());
     }
 
     /**

@@ -89,6 +89,15 @@ public final class VectorDecoder {
         return new VectorDecoder(c, precision, embed, head, w.finalNorm().toFloatArray(), layers);
     }
 
+    /**
+     * Heap the weight matrices of {@code config} would take at {@code precision} (f32: 4 bytes a weight; Q8: one
+     * byte plus a 4-byte scale per 32), norms and biases included roughly; for deciding whether they fit.
+     */
+    public static long estimateBytes(ModelConfig config, Precision precision) {
+        long weights = config.parameterCount();
+        return precision == Precision.F32 ? 4 * weights : weights + weights / BLOCK * 4;
+    }
+
     public Precision precision() {
         return precision;
     }

@@ -141,6 +141,16 @@ class LocalGeneratorTest {
     }
 
     @Test
+    void theJavaDecoderStepsDownWhenItsWeightsDoNotFitTheHeap() {
+        long mb = 1 << 20;
+        assertThat(LocalGenerator.precisionFor(GenerationOptions.Decoding.F32, 500 * mb, 140 * mb, 4000 * mb)).isEqualTo(VectorDecoder.Precision.F32);
+        assertThat(LocalGenerator.precisionFor(GenerationOptions.Decoding.F32, 2000 * mb, 520 * mb, 1000 * mb)).isEqualTo(VectorDecoder.Precision.Q8);
+        assertThat(LocalGenerator.precisionFor(GenerationOptions.Decoding.F32, 6000 * mb, 1600 * mb, 1000 * mb)).isNull();
+        assertThat(LocalGenerator.precisionFor(GenerationOptions.Decoding.Q8, 500 * mb, 140 * mb, 4000 * mb)).isEqualTo(VectorDecoder.Precision.Q8);
+        assertThat(LocalGenerator.precisionFor(GenerationOptions.Decoding.LIBTORCH, 1, 1, 4000 * mb)).isNull();
+    }
+
+    @Test
     void stopSequencesEndTheAnswerBeforeThem() {
         try (LocalGenerator g = LocalGenerator.open(base, Optional.of(adapter),
                 GenerationOptions.DEFAULTS.withMaxNewTokens(40).withStopSequences(List.of(" ["))); ) {
