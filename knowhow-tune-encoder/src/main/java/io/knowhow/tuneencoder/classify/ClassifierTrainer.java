@@ -18,12 +18,10 @@ import io.knowhow.tuneencoder.train.DataHash;
 import io.knowhow.tuneencoder.train.EncoderTrainingRun;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -65,23 +63,9 @@ public final class ClassifierTrainer {
                                        TuneListener listener, BooleanSupplier cancelled) {
         List<String> labels = new ArrayList<>(new TreeSet<>(data.stream().map(LabeledText::label).toList()));
         if (labels.size() < 2) throw new IllegalArgumentException("classification needs at least two labels, the data has " + labels);
-        BertEncoder encoder = BundledEncoder.load(base);
-        EncoderTokenizer tokenizer = null;
-        boolean done = false;
-        boolean gradBefore = Torch.gradMode();
-        Torch.gradMode(false); // on only inside the gradient collector
-        try {
-            tokenizer = BundledEncoder.tokenizer(options.maxLength());
-            ClassifyResult r = new Run(encoder, tokenizer, labels, data, options, resume, listener, cancelled).run();
-            done = r.classifier().isPresent();
-            return r;
-        } finally {
-            Torch.gradMode(gradBefore);
-            if (!done) {
-                if (tokenizer != null) tokenizer.close();
-                encoder.close();
-            }
-        }
+        return EncoderTrainingRun.withBundledEncoder(base, options.maxLength(),
+                (encoder, tokenizer) -> new Run(encoder, tokenizer, labels, data, options, resume, listener, cancelled).run(),
+                r -> r.classifier().isPresent());
     }
 
     /** One run's state. */
@@ -118,15 +102,9 @@ public final class ClassifierTrainer {
         ClassifyResult run() {
             ClassifyOptions.Mode mode = options.mode();
             int hidden = encoder.config().hiddenSize();
-            // Head: N(0, 0.02) as transformers initialises a classifier, bias zero.
-            Random random = new Random(options.seed());
-            float[] w = new float[labels.size() * hidden];
-            for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.02);
-            NDArray headWeight = Torch.floats(manager, w, labels.size(), hidden); // (labels, hidden)
-            NDArray headBias = manager.zeros(new ai.djl.ndarray.types.Shape(labels.size()));  // (labels)
-            Map<String, NDArray> head = new LinkedHashMap<>();
-            head.put("classifier.weight", headWeight);
-            head.put("classifier.bias", headBias);
+            Map<String, NDArray> head = EncoderTrainingRun.newHead("classifier", labels.size(), hidden, options.seed(), manager);
+            NDArray headWeight = head.get("classifier.weight"); // (labels, hidden)
+            NDArray headBias = head.get("classifier.bias");     // (labels)
 
             EncoderLora lora = mode == ClassifyOptions.Mode.LORA
                     ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), options.loraTargets(), manager, options.seed() + 1)

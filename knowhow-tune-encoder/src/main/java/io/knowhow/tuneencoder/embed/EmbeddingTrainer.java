@@ -69,65 +69,55 @@ public final class EmbeddingTrainer {
     public static Result train(Map<String, OnnxGraph.Tensor> base, List<TextPair> pairs, EmbedOptions options, boolean resume,
                                TuneListener listener, BooleanSupplier cancelled) {
         if (pairs.size() < 2) throw new IllegalArgumentException("in-batch negatives need at least two pairs, got " + pairs.size());
-        BertEncoder encoder = BundledEncoder.load(base);
-        EncoderTokenizer tokenizer = null;
-        boolean handedOver = false;
-        boolean gradBefore = Torch.gradMode();
-        Torch.gradMode(false); // on only inside the gradient collector
-        try {
-            tokenizer = BundledEncoder.tokenizer(options.maxLength());
-            EncoderTokenizer tok = tokenizer;
-            NDManager manager = encoder.manager();
-            EncoderLora lora = options.method() == EmbedOptions.Method.LORA
-                    ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), EmbedOptions.targets(), manager, options.seed())
-                    : null;
-            Map<String, NDArray> body = lora != null ? lora.named() : encoder.weights().named();
-            NDArray scale = Torch.scalar(manager, (float) options.scale()); // () long-lived: see Torch
-            NDArray eps = Torch.scalar(manager, 1e-12f);                  // ()
-            EncoderTrainingRun.Task task = new EncoderTrainingRun.Task() {
-                @Override public String kind() { return "encoder-embedder"; }
-                @Override public int examples() { return pairs.size(); }
-                @Override public int truncated() { return 0; }
+        return EncoderTrainingRun.withBundledEncoder(base, options.maxLength(), (encoder, tokenizer) -> run(encoder, tokenizer, pairs, options,
+                resume, listener, cancelled), r -> r.embedder().isPresent());
+    }
 
-                @Override
-                public EncoderTrainingRun.BatchLoss loss(int[] rows, NDManager scope) {
-                    if (rows.length < 2) return null; // a last batch of one has no negative
-                    List<TextPair> batch = IntStream.of(rows).mapToObj(pairs::get).toList();
-                    EncoderTokenizer.Batch qb = tok.batch(batch.stream().map(TextPair::query).toList(), scope);
-                    EncoderTokenizer.Batch pb = tok.batch(batch.stream().map(TextPair::passage).toList(), scope);
-                    long[] diagonal = IntStream.range(0, batch.size()).asLongStream().toArray();
-                    NDArray target = Torch.longs(scope, diagonal, batch.size(), 1); // (B, 1)
-                    NDArray q = unit(BertEncoder.meanPool(encoder.forward(qb.ids(), qb.mask(), lora), qb.mask()), eps); // (B, hidden)
-                    NDArray p = unit(BertEncoder.meanPool(encoder.forward(pb.ids(), pb.mask(), lora), pb.mask()), eps); // (B, hidden)
-                    NDArray scores = q.matMul(p.transpose()).mul(scale);                                           // (B, B)
-                    NDArray l = scores.logSoftmax(-1).gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.size()));
-                    return new EncoderTrainingRun.BatchLoss(l, qb.tokens() + pb.tokens());
-                }
-            };
-            DataHash hash = new DataHash().add(Integer.toString(options.maxLength()));
-            for (TextPair pair : pairs) hash.add(pair.query()).add(pair.passage());
-            TuneOptions.Method method = lora != null ? TuneOptions.Method.LORA : TuneOptions.Method.FULL;
-            EncoderTrainingRun.Settings settings = new EncoderTrainingRun.Settings(options.method().name(), method, options.output(),
-                    options.epochs(), options.batchSize(), options.learningRate(), options.learningRate(), options.warmupRatio(),
-                    options.weightDecay(), options.clip(), options.checkpointEvery(), options.seed(), hash.hex());
-            EncoderTrainingRun.Outcome o = EncoderTrainingRun.run(task, Map.of(), body, encoder.weights().parameterCount(), settings, resume,
-                    listener, cancelled, manager);
-            if (o.interrupted())
-                return new Result(Optional.empty(), Optional.empty(), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), true, o.runLog(),
-                        o.elapsed());
-            TunedEmbedder embedder = new TunedEmbedder(options.method(), encoder, lora, tokenizer,
-                    BundledEncoder.NAME + "+tuned:" + options.output().toAbsolutePath().normalize().getFileName());
-            embedder.save(options.output());
-            handedOver = true;
-            return new Result(Optional.of(embedder), Optional.of(options.output()), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(),
-                    false, o.runLog(), o.elapsed());
-        } finally {
-            Torch.gradMode(gradBefore);
-            if (!handedOver) {
-                if (tokenizer != null) tokenizer.close();
-                encoder.close();
+    private static Result run(BertEncoder encoder, EncoderTokenizer tok, List<TextPair> pairs, EmbedOptions options, boolean resume,
+                              TuneListener listener, BooleanSupplier cancelled) {
+        NDManager manager = encoder.manager();
+        EncoderLora lora = options.method() == EmbedOptions.Method.LORA
+                ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), EmbedOptions.targets(), manager, options.seed())
+                : null;
+        Map<String, NDArray> body = lora != null ? lora.named() : encoder.weights().named();
+        NDArray scale = Torch.scalar(manager, (float) options.scale()); // () long-lived: see Torch
+        NDArray eps = Torch.scalar(manager, 1e-12f);                  // ()
+        EncoderTrainingRun.Task task = new EncoderTrainingRun.Task() {
+            @Override public String kind() { return "encoder-embedder"; }
+            @Override public int examples() { return pairs.size(); }
+            @Override public int truncated() { return 0; }
+
+            @Override
+            public EncoderTrainingRun.BatchLoss loss(int[] rows, NDManager scope) {
+                if (rows.length < 2) return null; // a last batch of one has no negative
+                List<TextPair> batch = IntStream.of(rows).mapToObj(pairs::get).toList();
+                EncoderTokenizer.Batch qb = tok.batch(batch.stream().map(TextPair::query).toList(), scope);
+                EncoderTokenizer.Batch pb = tok.batch(batch.stream().map(TextPair::passage).toList(), scope);
+                long[] diagonal = IntStream.range(0, batch.size()).asLongStream().toArray();
+                NDArray target = Torch.longs(scope, diagonal, batch.size(), 1); // (B, 1)
+                NDArray q = unit(BertEncoder.meanPool(encoder.forward(qb.ids(), qb.mask(), lora), qb.mask()), eps); // (B, hidden)
+                NDArray p = unit(BertEncoder.meanPool(encoder.forward(pb.ids(), pb.mask(), lora), pb.mask()), eps); // (B, hidden)
+                NDArray scores = q.matMul(p.transpose()).mul(scale);                                           // (B, B)
+                NDArray l = scores.logSoftmax(-1).gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.size()));
+                return new EncoderTrainingRun.BatchLoss(l, qb.tokens() + pb.tokens());
             }
-        }
+        };
+        DataHash hash = new DataHash().add(Integer.toString(options.maxLength()));
+        for (TextPair pair : pairs) hash.add(pair.query()).add(pair.passage());
+        TuneOptions.Method method = lora != null ? TuneOptions.Method.LORA : TuneOptions.Method.FULL;
+        EncoderTrainingRun.Settings settings = new EncoderTrainingRun.Settings(options.method().name(), method, options.output(),
+                options.epochs(), options.batchSize(), options.learningRate(), options.learningRate(), options.warmupRatio(),
+                options.weightDecay(), options.clip(), options.checkpointEvery(), options.seed(), hash.hex());
+        EncoderTrainingRun.Outcome o = EncoderTrainingRun.run(task, Map.of(), body, encoder.weights().parameterCount(), settings, resume,
+                listener, cancelled, manager);
+        if (o.interrupted())
+            return new Result(Optional.empty(), Optional.empty(), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(), true, o.runLog(),
+                    o.elapsed());
+        TunedEmbedder embedder = new TunedEmbedder(options.method(), encoder, lora, tok,
+                BundledEncoder.NAME + "+tuned:" + options.output().toAbsolutePath().normalize().getFileName());
+        embedder.save(options.output());
+        return new Result(Optional.of(embedder), Optional.of(options.output()), o.steps(), o.totalSteps(), o.startStep(), o.finalLoss(),
+                false, o.runLog(), o.elapsed());
     }
 
     /** Rows scaled to unit length, differentiably: x / sqrt(Σx² + eps). */

@@ -2,7 +2,6 @@ package io.knowhow.tuneencoder.extract;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.TuneListener;
@@ -19,11 +18,9 @@ import io.knowhow.tuneencoder.train.EncoderTrainingRun;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
@@ -67,23 +64,9 @@ public final class ExtractorTrainer {
                                       boolean resume, TuneListener listener, BooleanSupplier cancelled) {
         if (data.isEmpty()) throw new IllegalArgumentException("extraction needs at least one example");
         BioTags tags = new BioTags(slots);
-        BertEncoder encoder = BundledEncoder.load(base);
-        EncoderTokenizer tokenizer = null;
-        boolean done = false;
-        boolean gradBefore = Torch.gradMode();
-        Torch.gradMode(false); // on only inside the gradient collector
-        try {
-            tokenizer = BundledEncoder.tokenizer(options.maxLength());
-            ExtractResult r = new Run(encoder, tokenizer, tags, data, options, resume, listener, cancelled).run();
-            done = r.extractor().isPresent();
-            return r;
-        } finally {
-            Torch.gradMode(gradBefore);
-            if (!done) {
-                if (tokenizer != null) tokenizer.close();
-                encoder.close();
-            }
-        }
+        return EncoderTrainingRun.withBundledEncoder(base, options.maxLength(),
+                (encoder, tokenizer) -> new Run(encoder, tokenizer, tags, data, options, resume, listener, cancelled).run(),
+                r -> r.extractor().isPresent());
     }
 
     /** One run's state. */
@@ -125,15 +108,9 @@ public final class ExtractorTrainer {
         ExtractResult run() {
             ClassifyOptions.Mode mode = options.mode();
             int hidden = encoder.config().hiddenSize(), n = tags.size();
-            // Head: N(0, 0.02) as transformers initialises a token classifier, bias zero.
-            Random random = new Random(options.seed());
-            float[] w = new float[n * hidden];
-            for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.02);
-            NDArray headWeight = Torch.floats(manager, w, n, hidden); // (tags, hidden)
-            NDArray headBias = manager.zeros(new Shape(n));          // (tags)
-            Map<String, NDArray> head = new LinkedHashMap<>();
-            head.put("tagger.weight", headWeight);
-            head.put("tagger.bias", headBias);
+            Map<String, NDArray> head = EncoderTrainingRun.newHead("tagger", n, hidden, options.seed(), manager);
+            NDArray headWeight = head.get("tagger.weight"); // (tags, hidden)
+            NDArray headBias = head.get("tagger.bias");     // (tags)
 
             EncoderLora lora = mode == ClassifyOptions.Mode.LORA
                     ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), options.loraTargets(), manager, options.seed() + 1)

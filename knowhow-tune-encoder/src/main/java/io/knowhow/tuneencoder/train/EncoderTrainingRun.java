@@ -14,6 +14,10 @@ import io.knowhow.tune.train.AdamW;
 import io.knowhow.tune.train.Checkpoint;
 import io.knowhow.tune.train.LearningRateSchedule;
 import io.knowhow.tune.train.RunLog;
+import io.knowhow.tuneencoder.model.BertEncoder;
+import io.knowhow.tuneencoder.model.BundledEncoder;
+import io.knowhow.tuneencoder.model.EncoderTokenizer;
+import io.knowhow.tuneencoder.onnx.OnnxGraph;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +109,51 @@ public final class EncoderTrainingRun {
     public record Outcome(int steps, int totalSteps, int startStep, double finalLoss, boolean interrupted, Path runLog, Duration elapsed) {}
 
     private EncoderTrainingRun() {}
+
+    /** A training job on a freshly loaded encoder. */
+    @FunctionalInterface
+    public interface Job<R> {
+        R run(BertEncoder encoder, EncoderTokenizer tokenizer);
+    }
+
+    /**
+     * Loads the bundled encoder from {@code base} and its tokenizer, runs {@code job} with gradient recording
+     * off outside the collector, and closes both unless {@code keeps} says the result holds on to them (a
+     * trained artifact in memory).
+     */
+    public static <R> R withBundledEncoder(Map<String, OnnxGraph.Tensor> base, int maxLength, Job<R> job, java.util.function.Predicate<R> keeps) {
+        BertEncoder encoder = BundledEncoder.load(base);
+        EncoderTokenizer tokenizer = null;
+        boolean kept = false;
+        boolean gradBefore = Torch.gradMode();
+        Torch.gradMode(false); // on only inside the gradient collector
+        try {
+            tokenizer = BundledEncoder.tokenizer(maxLength);
+            R result = job.run(encoder, tokenizer);
+            kept = keeps.test(result);
+            return result;
+        } finally {
+            Torch.gradMode(gradBefore);
+            if (!kept) {
+                if (tokenizer != null) tokenizer.close();
+                encoder.close();
+            }
+        }
+    }
+
+    /**
+     * A new linear head {@code prefix.weight} (rows, hidden) drawn from N(0, 0.02) as transformers initialises
+     * classifiers, and {@code prefix.bias} (rows) zero.
+     */
+    public static Map<String, NDArray> newHead(String prefix, int rows, int hidden, long seed, NDManager manager) {
+        Random random = new Random(seed);
+        float[] w = new float[rows * hidden];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.02);
+        Map<String, NDArray> head = new LinkedHashMap<>();
+        head.put(prefix + ".weight", Torch.floats(manager, w, rows, hidden));
+        head.put(prefix + ".bias", manager.zeros(new ai.djl.ndarray.types.Shape(rows)));
+        return head;
+    }
 
     /**
      * Trains {@code head} and {@code body} in place (their arrays end with the trained values).
