@@ -1,7 +1,5 @@
 package io.knowhow.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.knowhow.core.chunk.ChunkingOptions;
 import io.knowhow.core.chunk.SentenceChunker;
 import io.knowhow.core.ingest.IngestListener;
@@ -23,14 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Chooses the hybrid fusion by measurement: ingests SQuAD v1.1 dev, the SQuAD 2.0 subset and SciFact once
@@ -104,13 +99,7 @@ public final class FusionBench {
 
     private static Suite squad(OnnxEmbedder embedder, Path file, Path work, int max, String name) throws IOException {
         Squad squad = Squad.load(file);
-        Path docs = Files.createDirectories(work.resolve("docs"));
-        List<Path> files = new ArrayList<>();
-        for (Squad.Paragraph p : squad.paragraphs()) {
-            Path f = docs.resolve(String.format(Locale.ROOT, "p%05d.txt", p.id()));
-            Files.writeString(f, p.context());
-            files.add(f);
-        }
+        List<Path> files = squad.writeParagraphs(work.resolve("docs"));
         ingest(embedder, files, work.resolve("index"));
         List<Squad.Question> answerable = new ArrayList<>(squad.questions().stream().filter(q -> !q.impossible()).toList());
         Collections.shuffle(answerable, new Random(42)); // RagBench's sample
@@ -121,34 +110,10 @@ public final class FusionBench {
     }
 
     private static Suite scifact(OnnxEmbedder embedder, Path dir, Path work) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Path docs = Files.createDirectories(work.resolve("docs"));
-        List<Path> files = new ArrayList<>();
-        Map<String, String> docKey = new LinkedHashMap<>();
-        try (Stream<String> lines = Files.lines(dir.resolve("corpus.jsonl"))) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                JsonNode n = json.readTree(line);
-                Path f = docs.resolve(n.get("_id").asText() + ".txt");
-                Files.writeString(f, n.get("title").asText() + "\n\n" + n.get("text").asText());
-                files.add(f);
-                docKey.put(n.get("_id").asText(), IngestPlan.sourceKey(f));
-            }
-        }
-        Map<String, String> queryText = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("queries.jsonl"))) {
-            JsonNode n = json.readTree(line);
-            queryText.put(n.get("_id").asText(), n.get("text").asText());
-        }
-        Map<String, Set<String>> qrels = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("qrels/test.tsv"))) {
-            String[] f = line.split("\t");
-            if (f.length < 3 || f[0].equals("query-id") || Integer.parseInt(f[2].trim()) <= 0) continue;
-            qrels.computeIfAbsent(f[0], k -> new LinkedHashSet<>()).add(docKey.get(f[1]));
-        }
-        ingest(embedder, files, work.resolve("index"));
-        List<String> texts = qrels.keySet().stream().map(queryText::get).toList();
-        return new Suite("SciFact test", work.resolve("index"), texts, texts.stream().map(embedder::embedQuery).toList(),
-                new ArrayList<>(qrels.values()), true);
+        SciFactFiles sf = SciFactFiles.write(dir, work.resolve("docs"));
+        ingest(embedder, sf.files(), work.resolve("index"));
+        return new Suite("SciFact test", work.resolve("index"), sf.queries(), sf.queries().stream().map(embedder::embedQuery).toList(),
+                sf.relevant(), true);
     }
 
     private static void ingest(OnnxEmbedder embedder, List<Path> files, Path index) {

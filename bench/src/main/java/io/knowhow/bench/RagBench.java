@@ -29,8 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -96,13 +94,7 @@ public final class RagBench {
     private static void squad(OnnxEmbedder embedder, Path file, Path work, int maxQuestions, boolean v2,
                               List<Squad.Question> outOfKb) throws IOException {
         Squad squad = Squad.load(file);
-        Path docs = Files.createDirectories(work.resolve("docs"));
-        List<Path> files = new ArrayList<>();
-        for (Squad.Paragraph p : squad.paragraphs()) {
-            Path f = docs.resolve(String.format(Locale.ROOT, "p%05d.txt", p.id()));
-            Files.writeString(f, p.context());
-            files.add(f);
-        }
+        List<Path> files = squad.writeParagraphs(work.resolve("docs"));
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
             Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, ChunkingOptions.DEFAULT), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
@@ -132,57 +124,29 @@ public final class RagBench {
     }
 
     private static void scifact(OnnxEmbedder embedder, Path dir, Path work) throws IOException {
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        Path docs = Files.createDirectories(work.resolve("docs"));
-        List<Path> files = new ArrayList<>();
-        Map<String, String> keyToDoc = new HashMap<>();
-        try (Stream<String> lines = Files.lines(dir.resolve("corpus.jsonl"))) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                var n = mapper.readTree(line);
-                String id = n.get("_id").asText();
-                Path f = docs.resolve(id + ".txt");
-                Files.writeString(f, n.get("title").asText() + "\n\n" + n.get("text").asText());
-                files.add(f);
-                keyToDoc.put(IngestPlan.sourceKey(f), id);
-            }
-        }
-        Map<String, String> queryText = new HashMap<>();
-        try (Stream<String> lines = Files.lines(dir.resolve("queries.jsonl"))) {
-            lines.forEach(l -> {
-                try {
-                    var n = mapper.readTree(l);
-                    queryText.put(n.get("_id").asText(), n.get("text").asText());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
-        Map<String, Set<String>> qrels = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("qrels/test.tsv"))) {
-            String[] f = line.split("\t");
-            if (f.length < 3 || f[0].equals("query-id") || Integer.parseInt(f[2].trim()) <= 0) continue;
-            qrels.computeIfAbsent(f[0], k -> new LinkedHashSet<>()).add(f[1]);
-        }
+        SciFactFiles sf = SciFactFiles.write(dir, work.resolve("docs"));
+        List<Path> files = sf.files();
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
             Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, ChunkingOptions.DEFAULT), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
             double secs = report.elapsedMillis() / 1000.0;
             System.out.printf("## SciFact (BEIR test): %d abstracts → %d chunks, ingest %.1f s = %.0f chunks/s; %d queries%n%n",
-                    files.size(), report.chunksWritten(), secs, report.chunksWritten() / secs, qrels.size());
+                    files.size(), report.chunksWritten(), secs, report.chunksWritten() / secs, sf.queries().size());
             System.out.println("| mode | nDCG@10 | recall@10 | recall@100 |");
             System.out.println("|---|---|---|---|");
             for (SearchMode mode : MODES) {
                 double ndcg = 0, r10 = 0, r100 = 0;
-                for (var e : qrels.entrySet()) {
-                    String q = queryText.get(e.getKey());
+                for (int i = 0; i < sf.queries().size(); i++) {
+                    String q = sf.queries().get(i);
+                    Set<String> relevant = sf.relevant().get(i);
                     float[] v = mode == SearchMode.BM25 ? null : embedder.embedQuery(q);
                     List<Hit> hits = store.retrieve(new SearchRequest(q, v, 300, mode, Filter.NONE));
-                    List<String> ranked = dedupe(hits.stream().map(h -> keyToDoc.get(h.chunk().source())).toList());
-                    ndcg += Metrics.ndcg(ranked, e.getValue(), 10);
-                    r10 += Metrics.recall(ranked, e.getValue(), 10);
-                    r100 += Metrics.recall(ranked, e.getValue(), 100);
+                    List<String> ranked = dedupe(hits.stream().map(h -> h.chunk().source()).toList());
+                    ndcg += Metrics.ndcg(ranked, relevant, 10);
+                    r10 += Metrics.recall(ranked, relevant, 10);
+                    r100 += Metrics.recall(ranked, relevant, 100);
                 }
-                int n = qrels.size();
+                int n = sf.queries().size();
                 System.out.printf("| %s | %.3f | %.3f | %.3f |%n", mode.name().toLowerCase(Locale.ROOT), ndcg / n, r10 / n, r100 / n);
             }
             System.out.println("\nPublished nDCG@10 anchors: BM25 0.665 (BEIR), all-MiniLM-L6-v2 ≈ 0.645, bge-small-en-v1.5 ≈ 0.72 (MTEB).\n");

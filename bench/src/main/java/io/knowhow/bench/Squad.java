@@ -15,6 +15,18 @@ record Squad(List<Paragraph> paragraphs, List<Question> questions) {
     /** @param answers gold answer texts; empty when the question is unanswerable (SQuAD 2.0) */
     record Question(String id, String text, int paragraph, List<String> answers, boolean impossible) {}
 
+    /** Writes each paragraph to {@code docs/pNNNNN.txt} (created) and returns the files, in paragraph order. */
+    List<Path> writeParagraphs(Path docs) throws IOException {
+        java.nio.file.Files.createDirectories(docs);
+        List<Path> files = new ArrayList<>();
+        for (Paragraph p : paragraphs) {
+            Path f = docs.resolve(String.format(java.util.Locale.ROOT, "p%05d.txt", p.id()));
+            java.nio.file.Files.writeString(f, p.context());
+            files.add(f);
+        }
+        return files;
+    }
+
     static Squad load(Path file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         List<Paragraph> paragraphs = new ArrayList<>();
