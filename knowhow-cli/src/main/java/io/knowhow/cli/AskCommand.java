@@ -30,7 +30,7 @@ final class AskCommand extends KbCommand {
     @Option(names = "--mode", paramLabel = "MODE", description = "retrieval mode: hybrid, bm25 or dense (default hybrid)")
     String mode;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "rag (default), full-context, prompt-only, tuned (fine-tuned model alone) or hybrid (fine-tuned model + retrieval)")
+    @Option(names = "--strategy", paramLabel = "S", description = "rag (default), full-context, prompt-only, tuned (fine-tuned model alone) or tuned-rag (fine-tuned model + retrieval; formerly hybrid)")
     String strategy;
 
     @Option(names = "--json", description = "print the answer as JSON")
@@ -45,13 +45,15 @@ final class AskCommand extends KbCommand {
     @Override
     int run(KnowhowRuntime runtime) {
         String question = String.join(" ", words);
+        if (Strategy.isDeprecatedAlias(strategy))
+            err().println("knowhow: note: --strategy 'hybrid' is deprecated; it is now called 'tuned-rag' (the fine-tuned model with retrieval)");
         KbConfig cfg = runtime.config();
         AskOptions options = new AskOptions(k > 0 ? k : cfg.getInt("ask.k", 5),
                 SearchMode.parse(mode != null ? mode : cfg.get("ask.mode", "hybrid")), retrieval.filter(),
                 Strategy.parse(strategy != null ? strategy : cfg.get("ask.strategy", "rag")));
         KnowledgeBase kb = switch (options.strategy()) {
             case TUNED -> runtime.tunedKnowledgeBase(false);
-            case HYBRID -> runtime.tunedKnowledgeBase(true);
+            case TUNED_RAG -> runtime.tunedKnowledgeBase(true);
             default -> runtime.knowledgeBase();
         };
         if (stream && !json) {

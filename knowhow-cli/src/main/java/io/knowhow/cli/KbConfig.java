@@ -32,7 +32,7 @@ final class KbConfig {
             Map.entry("ask.k", "evidence chunks per question (default 5)"),
             Map.entry("ask.mode", "hybrid (default), bm25 or dense"),
             Map.entry("ask.strategy", "rag (default), full-context, prompt-only, tuned or hybrid"),
-            Map.entry("tuned.model", "model directory used by --strategy tuned|hybrid (set by `knowhow tune`)"),
+            Map.entry("tuned.model", "model directory used by --strategy tuned|tuned-rag (set by `knowhow tune`)"),
             Map.entry("tuned.adapter", "LoRA adapter directory applied to tuned.model (set by `knowhow tune`)"),
             Map.entry("tuned.decoding", "how the tuned model decodes: f32 (default; Java, exact), q8 (Java, 8-bit weights, faster) or libtorch"),
             Map.entry("classifier.model", "classifier directory used by `knowhow classify` (set by `knowhow tune --task classify`)"),

@@ -15,7 +15,7 @@ import java.util.Map;
                 SourcesCommand.class, ReindexCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class, ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  knowhow ingest docs/ --tag handbook", "  knowhow ask \"How do I reset my password?\"",
                 "  knowhow search \"password reset\" --mode bm25 --json",
-                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy hybrid", "  knowhow demo"})
+                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag", "  knowhow demo"})
 public final class Main {
     @Option(names = "--kb", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "knowledge base directory (default: $KNOWHOW_HOME or ./.knowhow)")

@@ -1,6 +1,7 @@
 package io.knowhow.cli;
 
 import io.knowhow.core.model.Filter;
+import io.knowhow.core.model.Reader;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,8 +22,7 @@ final class RetrievalOptions {
 
     Filter filter() {
         Set<String> keys = Set.copyOf(sources.stream().map(io.knowhow.core.ingest.IngestPlan::sourceKey).toList());
-        // Without --as-group the reader is anonymous: only public chunks. A group no one uses stands for that.
-        Set<String> readers = groups.isEmpty() ? Set.of("\u0000public-only") : Set.copyOf(groups);
-        return new Filter(keys, Set.copyOf(tags), readers);
+        // Without --as-group the reader is anonymous: only public chunks.
+        return new Filter(keys, Set.copyOf(tags), Reader.of(groups));
     }
 }

@@ -42,7 +42,7 @@ import java.util.Locale;
                 "Llama, Qwen2, SmolLM, Mistral) on JSONL pairs — {\"messages\":[...]} or {\"input\":..,\"output\":..}.",
                 "--task classify: the bundled encoder + a label head, on .csv text,category or .jsonl {text,label}.",
                 "For behaviour, format and style; facts belong in the knowledge base (ingest).",
-                "On success the result becomes the model of `ask --strategy tuned|hybrid` (see --no-activate).",
+                "On success the result becomes the model of `ask --strategy tuned|tuned-rag` (see --no-activate).",
                 "Ctrl-C writes a checkpoint; run again with --resume to continue."})
 final class TuneCommand extends KbCommand {
     @Parameters(paramLabel = "DATA", description = "training data, JSONL")
@@ -76,7 +76,7 @@ final class TuneCommand extends KbCommand {
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--merge", description = "also write base + adapter as a full model directory") boolean merge;
     @Option(names = "--resume", description = "continue from the checkpoint in the output directory") boolean resume;
-    @Option(names = "--no-activate", description = "do not make the result the model of ask --strategy tuned|hybrid") boolean noActivate;
+    @Option(names = "--no-activate", description = "do not make the result the model of ask --strategy tuned|tuned-rag") boolean noActivate;
     @Option(names = "--json", description = "print the result as JSON") boolean json;
 
     @Override
@@ -263,7 +263,7 @@ final class TuneCommand extends KbCommand {
         r.merged().ifPresent(a -> out().println("merged model: " + a));
         out().println("run log: " + r.runLog());
         if (r.interrupted()) r.lastCheckpoint().ifPresent(c -> out().println("checkpoint: " + c + "  (continue with --resume)"));
-        else if (!noActivate) out().println("Now: knowhow ask \"...\" --strategy tuned   (or --strategy hybrid to add retrieved evidence)");
+        else if (!noActivate) out().println("Now: knowhow ask \"...\" --strategy tuned   (or --strategy tuned-rag to add retrieved evidence)");
     }
 
     private static ObjectNode toJson(TuneResult r) {

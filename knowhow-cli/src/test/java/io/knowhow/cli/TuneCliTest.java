@@ -18,7 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code tune} then {@code ask --strategy tuned|hybrid} through the command line, on a tiny random model
+ * {@code tune} then {@code ask --strategy tuned|tuned-rag} through the command line, on a tiny random model
  * written by the test in HF format: the real loading, training and generation code.
  */
 class TuneCliTest {
@@ -86,7 +86,8 @@ class TuneCliTest {
         assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
         CliTest.Result hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
         assertThat(hybrid.status()).as(hybrid.err()).isZero();
-        assertThat(hybrid.json().get("strategy").asText()).isEqualTo("hybrid");
+        assertThat(hybrid.json().get("strategy").asText()).isEqualTo("tuned-rag");
+        assertThat(hybrid.err()).as("the old name still works, with a note").contains("'hybrid' is deprecated").contains("tuned-rag");
         assertThat(hybrid.json().get("usage").get("prompt_tokens").asInt())
                 .as("the evidence is in the hybrid prompt, so it is longer than the question alone")
                 .isGreaterThan(0);

@@ -8,7 +8,7 @@ public enum SearchMode {
     BM25,
     /** Nearest neighbours of the query embedding (HNSW). */
     DENSE,
-    /** BM25 and dense lists fused by reciprocal rank fusion. */
+    /** BM25 and dense lists fused by the store's fusion (relative-score fusion at equal weights by default). */
     HYBRID;
 
     public static SearchMode parse(String s) {

@@ -89,7 +89,7 @@ public final class KnowledgeBase {
         Map<String, Double> timings = new LinkedHashMap<>();
         long start = System.nanoTime();
         List<Hit> evidence = switch (options.strategy()) {
-            case RAG, HYBRID -> {
+            case RAG, TUNED_RAG -> {
                 long t = System.nanoTime();
                 float[] vector = options.mode() == SearchMode.BM25 ? null : embedder.embedQuery(question);
                 timings.put("embed", ms(t));
@@ -148,7 +148,7 @@ public final class KnowledgeBase {
     private static PromptPlan plan(PromptBuilder builder, String question, List<Hit> evidence, Strategy strategy) {
         return switch (strategy) {
             case PROMPT_ONLY, TUNED -> builder.promptOnly(question);
-            case RAG, HYBRID -> builder.plan(question, evidence);
+            case RAG, TUNED_RAG -> builder.plan(question, evidence);
             case FULL_CONTEXT -> {
                 PromptPlan plan = builder.plan(question, evidence);
                 if (!plan.fitsAll()) {
@@ -171,12 +171,8 @@ public final class KnowledgeBase {
         List<Hit> all = new ArrayList<>();
         for (SourceRecord s : store.sources()) {
             if (!filter.sources().isEmpty() && !filter.sources().contains(s.source())) continue;
-            for (Chunk c : store.chunks(s.source())) {
-                if (!filter.tags().isEmpty() && c.tags().stream().noneMatch(filter.tags()::contains)) continue;
-                if (!filter.readerGroups().isEmpty() && !c.accessGroups().isEmpty()
-                        && c.accessGroups().stream().noneMatch(filter.readerGroups()::contains)) continue;
-                all.add(new Hit(c, 1.0));
-            }
+            if (!filter.reader().mayRead(s.accessGroups())) continue;
+            for (Chunk c : store.chunks(s.source())) if (filter.matches(c)) all.add(new Hit(c, 1.0));
         }
         return all;
     }

@@ -3,6 +3,7 @@ package io.knowhow.core.port;
 import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Filter;
+import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
@@ -228,10 +229,10 @@ public abstract class KnowledgeStoreContract {
                 .extracting(Hit::chunk).doesNotContainAnyElementsOf(targets);
 
         List<Filter> filters = List.of(
-                new Filter(Set.of("target"), Set.of(), Set.of()),
-                new Filter(Set.of(), Set.of("rare"), Set.of()),
-                new Filter(Set.of(), Set.of(), Set.of("eng")),
-                new Filter(Set.of("target", "elsewhere"), Set.of("rare", "other"), Set.of("eng", "sales")));
+                new Filter(Set.of("target"), Set.of(), Reader.unrestricted()),
+                new Filter(Set.of(), Set.of("rare"), Reader.unrestricted()),
+                new Filter(Set.of(), Set.of(), Reader.of("eng")),
+                new Filter(Set.of("target", "elsewhere"), Set.of("rare", "other"), Reader.of("eng", "sales")));
         for (Filter filter : filters) {
             List<Hit> hits = store.retrieve(request(mode, "alpha", 3, filter));
             assertThat(hits).as(filter.toString()).extracting(Hit::chunk).containsExactlyInAnyOrderElementsOf(targets);
@@ -247,11 +248,11 @@ public abstract class KnowledgeStoreContract {
         Chunk opsInB = chunk("b", 0, "alpha runbook too", Set.of("ops"), Set.of());
         store.replaceSource(record("b", 1), List.of(embedded(opsInB)));
 
-        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of("a"), Set.of("ops"), Set.of()))))
+        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of("a"), Set.of("ops"), Reader.unrestricted()))))
                 .extracting(Hit::chunk).containsExactly(ops);
-        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of(), Set.of("ops"), Set.of()))))
+        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of(), Set.of("ops"), Reader.unrestricted()))))
                 .extracting(Hit::chunk).containsExactlyInAnyOrder(ops, opsInB);
-        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of("nowhere"), Set.of(), Set.of())))).isEmpty();
+        assertThat(store.retrieve(request(mode, "alpha", 10, new Filter(Set.of("nowhere"), Set.of(), Reader.unrestricted())))).isEmpty();
     }
 
     @ParameterizedTest
@@ -267,7 +268,8 @@ public abstract class KnowledgeStoreContract {
         assertThat(readable(mode, Set.of("hr"))).containsExactlyInAnyOrder(everyone, hr, both);
         assertThat(readable(mode, Set.of("hr", "eng"))).containsExactlyInAnyOrder(everyone, hr, eng, both);
         assertThat(readable(mode, Set.of("sales"))).containsExactly(everyone);
-        assertThat(readable(mode, Set.of())).as("no reader groups: no access filter")
+        assertThat(readable(mode, Reader.anonymous())).as("anonymous: public chunks only").containsExactly(everyone);
+        assertThat(readable(mode, Reader.unrestricted())).as("unrestricted: no access filter")
                 .containsExactlyInAnyOrder(everyone, hr, eng, both);
     }
 
@@ -377,8 +379,11 @@ public abstract class KnowledgeStoreContract {
     }
 
     private List<Chunk> readable(SearchMode mode, Set<String> readerGroups) {
-        return store.retrieve(request(mode, "policy", 10, new Filter(Set.of(), Set.of(), readerGroups)))
-                .stream().map(Hit::chunk).toList();
+        return readable(mode, Reader.of(readerGroups));
+    }
+
+    private List<Chunk> readable(SearchMode mode, Reader reader) {
+        return store.retrieve(request(mode, "policy", 10, Filter.readableBy(reader))).stream().map(Hit::chunk).toList();
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

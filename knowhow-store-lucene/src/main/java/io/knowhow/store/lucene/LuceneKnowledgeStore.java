@@ -3,6 +3,7 @@ package io.knowhow.store.lucene;
 import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Filter;
+import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
@@ -697,10 +698,12 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         BooleanQuery.Builder all = new BooleanQuery.Builder();
         if (!filter.sources().isEmpty()) all.add(anyOf(SOURCE, filter.sources()), Occur.FILTER);
         if (!filter.tags().isEmpty()) all.add(anyOf(TAGS, filter.tags()), Occur.FILTER);
-        if (!filter.readerGroups().isEmpty()) {
-            Query readable = new BooleanQuery.Builder()
-                    .add(new TermQuery(new Term(PUBLIC, PUBLIC_VALUE)), Occur.SHOULD)
-                    .add(anyOf(ACCESS_GROUPS, filter.readerGroups()), Occur.SHOULD)
+        Reader reader = filter.reader();
+        if (!reader.seesAll()) {
+            Query isPublic = new TermQuery(new Term(PUBLIC, PUBLIC_VALUE));
+            Query readable = reader.groups().isEmpty() ? isPublic : new BooleanQuery.Builder()
+                    .add(isPublic, Occur.SHOULD)
+                    .add(anyOf(ACCESS_GROUPS, reader.groups()), Occur.SHOULD)
                     .build();
             all.add(readable, Occur.FILTER);
         }
