@@ -42,7 +42,7 @@ public final class SentenceChunker {
                     String chunkText = text.substring(span.start, span.end).strip();
                     out.add(new Chunk(Chunk.idOf(document.source(), out.size()), document.source(), out.size(), chunkText,
                             section.headingPath(), base + span.start, base + span.end, span.tokens + headingTokens,
-                            tags, accessGroups));
+                            tags, accessGroups, document.language()));
                 }
                 base += text.length() + 2; // sections are joined by a blank line in Document.fullText()
             }

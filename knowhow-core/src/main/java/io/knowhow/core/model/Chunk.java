@@ -17,9 +17,12 @@ import java.util.Set;
  * @param tokenCount  tokens of {@code text} by the embedding model's tokenizer
  * @param tags        labels used by filters (copied from the source)
  * @param accessGroups groups allowed to read the chunk; empty means everyone
+ * @param language    ISO 639-1 code of the text's language as detected at ingest ("en", "zh", ...);
+ *                    empty when unknown
  */
 public record Chunk(String id, String source, int ordinal, String text, List<String> headingPath,
-                    int startChar, int endChar, int tokenCount, Set<String> tags, Set<String> accessGroups) {
+                    int startChar, int endChar, int tokenCount, Set<String> tags, Set<String> accessGroups,
+                    String language) {
     public Chunk {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
@@ -27,6 +30,13 @@ public record Chunk(String id, String source, int ordinal, String text, List<Str
         headingPath = List.copyOf(headingPath == null ? List.of() : headingPath);
         tags = Set.copyOf(tags == null ? Set.of() : tags);
         accessGroups = Set.copyOf(accessGroups == null ? Set.of() : accessGroups);
+        language = language == null ? "" : language;
+    }
+
+    /** A chunk whose language is unknown. */
+    public Chunk(String id, String source, int ordinal, String text, List<String> headingPath,
+                 int startChar, int endChar, int tokenCount, Set<String> tags, Set<String> accessGroups) {
+        this(id, source, ordinal, text, headingPath, startChar, endChar, tokenCount, tags, accessGroups, "");
     }
 
     public static String idOf(String source, int ordinal) {

@@ -11,12 +11,19 @@ import java.util.Objects;
  * @param title    the document title when the format has one, else the file name
  * @param sections text under each heading path, in reading order
  * @param metadata format metadata worth keeping (content type, author, ...)
+ * @param language ISO 639-1 code of the text's main language ("en", "zh", ...); empty when unknown
  */
-public record Document(String source, String title, List<Section> sections, Map<String, String> metadata) {
+public record Document(String source, String title, List<Section> sections, Map<String, String> metadata, String language) {
     public Document {
         Objects.requireNonNull(source, "source");
         sections = List.copyOf(sections);
         metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
+        language = language == null ? "" : language;
+    }
+
+    /** A document whose language is unknown. */
+    public Document(String source, String title, List<Section> sections, Map<String, String> metadata) {
+        this(source, title, sections, metadata, "");
     }
 
     /** All section text, joined by blank lines. */

@@ -7,11 +7,12 @@ import io.knowhow.core.model.SourceUpdate;
 import java.util.List;
 
 /**
- * Where chunks and the manifest of sources live. Every write is atomic and durable when it returns: a
- * crash leaves either the old state of a source or the new one, never a mix. Writes are visible to
- * the next {@link Retriever#retrieve} on the same instance.
+ * Where chunks and the manifest of sources live, opened for writing. Every write is atomic and durable
+ * when it returns: a crash leaves either the old state of a source or the new one, never a mix. Writes
+ * are visible to the next {@link Retriever#retrieve} on the same instance. One writer at a time per
+ * knowledge base; readers use {@link ReadableKnowledgeStore}.
  */
-public interface KnowledgeStore extends Retriever, SourceCatalog, AutoCloseable {
+public interface KnowledgeStore extends ReadableKnowledgeStore {
     /**
      * Replaces everything stored for each update's source by its chunks, all in one atomic commit: a
      * batch of small files costs one durable write, not one per file.
@@ -25,7 +26,4 @@ public interface KnowledgeStore extends Retriever, SourceCatalog, AutoCloseable 
 
     /** Removes a source and all its chunks; returns false if it was not there. */
     boolean deleteSource(String source);
-
-    @Override
-    void close();
 }

@@ -15,7 +15,7 @@ import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.Generator;
-import io.knowhow.core.port.KnowledgeStore;
+import io.knowhow.core.port.ReadableKnowledgeStore;
 import io.knowhow.core.port.PromptedGenerator;
 import io.knowhow.core.port.StreamingGenerator;
 import io.knowhow.core.prompt.ContextWindowExceededException;
@@ -46,16 +46,16 @@ import java.util.function.Consumer;
  */
 public final class KnowledgeBase {
     private final Embedder embedder;
-    private final KnowledgeStore store;
+    private final ReadableKnowledgeStore store;
     private final Generator generator;
     private final GroundingVerifier verifier;
 
     /** A knowledge base whose answers are verified with {@code embedder} and the calibrated thresholds. */
-    public KnowledgeBase(Embedder embedder, KnowledgeStore store, Generator generator) {
+    public KnowledgeBase(Embedder embedder, ReadableKnowledgeStore store, Generator generator) {
         this(embedder, store, generator, new GroundingVerifier(embedder));
     }
 
-    public KnowledgeBase(Embedder embedder, KnowledgeStore store, Generator generator, GroundingVerifier verifier) {
+    public KnowledgeBase(Embedder embedder, ReadableKnowledgeStore store, Generator generator, GroundingVerifier verifier) {
         this.embedder = embedder;
         this.store = store;
         this.generator = Objects.requireNonNull(generator, "generator");

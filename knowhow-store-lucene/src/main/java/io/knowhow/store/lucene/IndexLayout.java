@@ -48,6 +48,8 @@ final class IndexLayout {
     static final String START_CHAR = "startChar";
     static final String END_CHAR = "endChar";
     static final String TOKEN_COUNT = "tokenCount";
+    /** Stored ISO 639-1 code of the chunk's language; absent when unknown. */
+    static final String LANGUAGE = "language";
     static final String VECTOR = "vector";
 
     // Source documents store their sets under their own names: Lucene requires one field name to be
@@ -80,6 +82,7 @@ final class IndexLayout {
         doc.add(new StoredField(START_CHAR, chunk.startChar()));
         doc.add(new StoredField(END_CHAR, chunk.endChar()));
         doc.add(new StoredField(TOKEN_COUNT, chunk.tokenCount()));
+        if (!chunk.language().isEmpty()) doc.add(new StoredField(LANGUAGE, chunk.language()));
         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
         return doc;
     }
@@ -100,7 +103,7 @@ final class IndexLayout {
     static Chunk toChunk(Document doc) {
         return new Chunk(doc.get(ID), doc.get(SOURCE), intValue(doc, ORDINAL), doc.get(TEXT),
                 List.of(doc.getValues(HEADING_PATH)), intValue(doc, START_CHAR), intValue(doc, END_CHAR),
-                intValue(doc, TOKEN_COUNT), Set.of(doc.getValues(TAGS)), Set.of(doc.getValues(ACCESS_GROUPS)));
+                intValue(doc, TOKEN_COUNT), Set.of(doc.getValues(TAGS)), Set.of(doc.getValues(ACCESS_GROUPS)), doc.get(LANGUAGE));
     }
 
     static SourceRecord toSource(Document doc) {

@@ -124,6 +124,7 @@ import static io.knowhow.store.lucene.IndexLayout.sourceTerm;
  *   <li>{@code source}: keyword, indexed and stored; the source key, the delete and filter term.
  *   <li>{@code id}: keyword, indexed and stored; {@link Chunk#id()}.
  *   <li>{@code ordinal}, {@code startChar}, {@code endChar}, {@code tokenCount}: stored ints.
+ *   <li>{@code language}: stored ISO 639-1 code of the text's language, absent when unknown.
  *   <li>{@code text}: stored; the chunk text exactly as given.
  *   <li>{@code content}: indexed with {@link EnglishAnalyzer}, not stored; the headings (outermost first)
  *       then the text, so a question naming a section finds the chunks under it. BM25 searches this.
