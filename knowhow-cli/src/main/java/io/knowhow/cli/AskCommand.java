@@ -1,19 +1,16 @@
 package io.knowhow.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.app.AskRequest;
+import io.knowhow.app.Knowhow;
+import io.knowhow.app.json.JsonViews;
 import io.knowhow.core.model.Answer;
 import io.knowhow.core.model.Citation;
 import io.knowhow.core.model.SearchMode;
-import io.knowhow.core.rag.AskOptions;
-import io.knowhow.core.rag.KnowledgeBase;
 import io.knowhow.core.rag.Strategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.Map;
 
 /** {@code knowhow ask QUESTION}: a grounded answer with citations, or an abstention. */
 @Command(name = "ask", mixinStandardHelpOptions = true,
@@ -24,13 +21,14 @@ final class AskCommand extends KbCommand {
     @Parameters(paramLabel = "QUESTION", arity = "1..*", description = "the question (quote it, or pass several words)")
     String[] words;
 
-    @Option(names = {"-k", "--k"}, paramLabel = "N", description = "evidence chunks to retrieve (default: ${DEFAULT-VALUE}, or ask.k in config)", defaultValue = "-1")
-    int k;
+    @Option(names = {"-k", "--k"}, paramLabel = "N", description = "evidence chunks to retrieve, 1 to 1000 (default: ask.k in config, else 5)")
+    Integer k;
 
-    @Option(names = "--mode", paramLabel = "MODE", description = "retrieval mode: hybrid, bm25 or dense (default hybrid)")
+    @Option(names = "--mode", paramLabel = "MODE", description = "retrieval mode: hybrid, bm25 or dense (default: ask.mode in config, else hybrid)")
     String mode;
 
-    @Option(names = "--strategy", paramLabel = "S", description = "rag (default), full-context, prompt-only, tuned (fine-tuned model alone) or tuned-rag (fine-tuned model + retrieval; formerly hybrid)")
+    @Option(names = "--strategy", paramLabel = "S",
+            description = "rag (default), full-context, prompt-only, tuned (fine-tuned model alone) or tuned-rag (fine-tuned model + retrieval; formerly hybrid)")
     String strategy;
 
     @Option(names = "--json", description = "print the answer as JSON")
@@ -43,22 +41,16 @@ final class AskCommand extends KbCommand {
     RetrievalOptions retrieval;
 
     @Override
-    int run(KnowhowRuntime runtime) {
+    int run(Knowhow kb) {
         String question = String.join(" ", words);
+        if (k != null && (k < 1 || k > 1000)) throw new UsageError("--k must be between 1 and 1000, got " + k);
         if (Strategy.isDeprecatedAlias(strategy))
             err().println("knowhow: note: --strategy 'hybrid' is deprecated; it is now called 'tuned-rag' (the fine-tuned model with retrieval)");
-        KbConfig cfg = runtime.config();
-        AskOptions options = new AskOptions(k > 0 ? k : cfg.getInt("ask.k", 5),
-                SearchMode.parse(mode != null ? mode : cfg.get("ask.mode", "hybrid")), retrieval.filter(),
-                Strategy.parse(strategy != null ? strategy : cfg.get("ask.strategy", "rag")));
-        KnowledgeBase kb = switch (options.strategy()) {
-            case TUNED -> runtime.tunedKnowledgeBase(false);
-            case TUNED_RAG -> runtime.tunedKnowledgeBase(true);
-            default -> runtime.knowledgeBase();
-        };
+        AskRequest request = new AskRequest(k, mode == null ? null : parseMode(mode), strategy == null ? null : parseStrategy(strategy),
+                retrieval.filter());
         if (stream && !json) {
-            Answer answer = kb.ask(question, options, token -> {
-                out().print(token);
+            Answer answer = kb.ask(question, request, token -> {
+                out().print(Terminal.text(token));
                 out().flush();
             });
             out().println();
@@ -67,20 +59,36 @@ final class AskCommand extends KbCommand {
             printDetails(answer);
             return 0;
         }
-        Answer answer = kb.ask(question, options);
-        if (json) out().println(Json.write(toJson(answer)));
+        Answer answer = kb.ask(question, request);
+        if (json) out().println(JsonViews.pretty(JsonViews.answer(answer)));
         else {
-            out().println(answer.text());
+            out().println(Terminal.text(answer.text()));
             printDetails(answer);
         }
         return 0;
+    }
+
+    static SearchMode parseMode(String mode) {
+        try {
+            return SearchMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--mode: " + e.getMessage());
+        }
+    }
+
+    private static Strategy parseStrategy(String s) {
+        try {
+            return Strategy.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--strategy: " + e.getMessage());
+        }
     }
 
     private void printDetails(Answer answer) {
         if (answer.grounding() != null && !answer.grounding().grounded()) {
             out().println();
             out().println("Warning: not fully supported by the cited evidence:");
-            for (String s : answer.grounding().unsupportedSentences()) out().println("  - " + s);
+            for (String s : answer.grounding().unsupportedSentences()) out().println("  - " + Terminal.line(s));
         }
         if (!answer.droppedEvidence().isEmpty())
             out().println("(" + answer.droppedEvidence().size() + " retrieved chunks left out to fit the model's context window)");
@@ -89,39 +97,8 @@ final class AskCommand extends KbCommand {
             out().println("Sources:");
             for (Citation c : answer.citations()) {
                 String heading = c.headingPath().isEmpty() ? "" : " › " + String.join(" › ", c.headingPath());
-                out().printf("  [%d] %s%s (score %.3f)%n", c.n(), c.source(), heading, c.score());
+                out().printf("  [%d] %s%s (score %.3f)%n", c.n(), Terminal.line(c.source() + heading), "", c.score());
             }
         }
-    }
-
-    static ObjectNode toJson(Answer answer) {
-        ObjectNode root = Json.object();
-        root.put("answer", answer.text());
-        root.put("abstained", answer.abstained());
-        root.put("strategy", answer.strategy());
-        if (answer.grounding() != null) {
-            root.put("grounded", answer.grounding().grounded());
-            root.put("support_ratio", answer.grounding().supportRatio());
-            root.putPOJO("unsupported_sentences", answer.grounding().unsupportedSentences());
-            root.putPOJO("invalid_citations", answer.grounding().invalidCitations());
-        }
-        ObjectNode usage = root.putObject("usage");
-        usage.put("prompt_tokens", answer.usage().promptTokens());
-        usage.put("completion_tokens", answer.usage().completionTokens());
-        root.put("cost", answer.cost());
-        root.putPOJO("dropped_evidence", answer.droppedEvidence());
-        ArrayNode cites = root.putArray("citations");
-        for (Citation c : answer.citations()) {
-            ObjectNode n = cites.addObject();
-            n.put("n", c.n());
-            n.put("source", c.source());
-            n.put("chunk_id", c.chunkId());
-            n.putPOJO("heading_path", c.headingPath());
-            n.put("text", c.text());
-            n.put("score", c.score());
-        }
-        ObjectNode t = root.putObject("timings_ms");
-        for (Map.Entry<String, Double> e : answer.timingsMs().entrySet()) t.put(e.getKey(), e.getValue());
-        return root;
     }
 }

@@ -2,40 +2,34 @@ package io.knowhow.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
- * Ctrl-C for a training run that polls a cancel flag: the shutdown hook raises the flag and holds the JVM
- * until the run has written its checkpoint and returned (at most two minutes), so the checkpoint is whole.
+ * Ctrl-C for a long run: the shutdown hook asks the run to stop ({@code onCancel}) and holds the JVM until
+ * the run has written its checkpoint and returned (at most two minutes), so the checkpoint is whole.
  */
-final class CancelOnShutdown implements BooleanSupplier, AutoCloseable {
+final class CancelOnShutdown implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
     private volatile boolean cancelled;
 
-    CancelOnShutdown() {
+    CancelOnShutdown(Runnable onCancel) {
         hook = new Thread(() -> {
             cancelled = true;
+            onCancel.run();
             try {
                 finished.await(2, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "knowhow-tune-shutdown");
+        }, "knowhow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    @Override
-    public boolean getAsBoolean() {
+    boolean cancelled() {
         return cancelled;
     }
 
-    /** Marks the run as returned (its checkpoint, if any, is on disk) and passes its result through. */
-    <T> T finish(T result) {
-        finished.countDown();
-        return result;
-    }
-
+    /** Marks the run as returned (its checkpoint, if any, is on disk) and lets a waiting hook end the JVM. */
     @Override
     public void close() {
         finished.countDown();

@@ -1,13 +1,12 @@
 package io.knowhow.cli;
 
-import io.knowhow.core.ingest.IngestPlan;
-import io.knowhow.core.model.SourceRecord;
-import io.knowhow.core.port.KnowledgeStore;
+import io.knowhow.app.DeleteResult;
+import io.knowhow.app.Knowhow;
+import io.knowhow.app.json.JsonViews;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.util.List;
 
 /** {@code knowhow delete SOURCE...}: removes sources (a folder removes every source under it). */
@@ -19,24 +18,20 @@ final class DeleteCommand extends KbCommand {
     @Parameters(arity = "1..*", paramLabel = "SOURCE")
     List<String> sources;
 
+    @Option(names = "--json", description = "print what was deleted as JSON")
+    boolean json;
+
     @Override
-    int run(KnowhowRuntime runtime) {
-        KnowledgeStore store = runtime.existingStore();
-        int missing = 0;
-        for (String given : sources) {
-            String key = IngestPlan.sourceKey(Path.of(given));
-            List<String> matches = store.sources().stream().map(SourceRecord::source)
-                    .filter(s -> s.equals(key) || s.equals(given) || s.startsWith(key + File.separator)).toList();
-            if (matches.isEmpty()) {
-                err().println("knowhow: no source " + given + " in " + runtime.kbDir() + " (see `knowhow sources`)");
-                missing++;
-                continue;
-            }
-            for (String s : matches) {
-                store.deleteSource(s);
-                out().println("deleted " + s);
-            }
+    int run(Knowhow kb) {
+        if (!kb.exists()) throw new IllegalArgumentException("no knowledge base at " + kb.directory() + " yet: run `knowhow ingest PATH` first (or pass --kb DIR)");
+        DeleteResult result = kb.delete(sources);
+        if (json) {
+            out().println(JsonViews.pretty(JsonViews.deleted(result)));
+        } else {
+            for (String s : result.deleted()) out().println("deleted " + Terminal.line(s));
+            for (String given : result.unmatched())
+                err().println("knowhow: no source " + Terminal.line(given) + " in " + kb.directory() + " (see `knowhow sources`)");
         }
-        return missing == 0 ? 0 : 1;
+        return result.unmatched().isEmpty() ? 0 : 1;
     }
 }

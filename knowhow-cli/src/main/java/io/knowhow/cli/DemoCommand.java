@@ -1,12 +1,13 @@
 package io.knowhow.cli;
 
-import io.knowhow.core.ingest.IngestPlan;
+import io.knowhow.app.AskRequest;
+import io.knowhow.app.IngestRequest;
+import io.knowhow.app.Knowhow;
+import io.knowhow.core.ingest.IngestListener;
 import io.knowhow.core.ingest.IngestReport;
 import io.knowhow.core.model.Answer;
 import io.knowhow.core.model.Citation;
-import io.knowhow.core.rag.AskOptions;
-import io.knowhow.core.rag.KnowledgeBase;
-import io.knowhow.ingest.SourceFiles;
+import io.knowhow.core.model.Reader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,33 +49,32 @@ final class DemoCommand implements Callable<Integer> {
         Path kb = work.resolve("kb");
         try {
             copyCorpus(corpus);
-            try (KnowhowRuntime runtime = new KnowhowRuntime(kb)) {
+            try (Knowhow knowhow = Knowhow.open(kb)) {
                 out.println("== knowhow demo: a knowledge base for the (fictional) Lumen product ==");
                 out.println("corpus: " + corpus + "  (" + String.join(", ", CORPUS) + ")");
                 out.println("kb:     " + kb);
                 out.println();
-                IngestReport report = ingest(runtime, corpus);
+                IngestReport report = knowhow.ingest(new IngestRequest(List.of(corpus), Set.of("demo"), Set.of()), IngestListener.NONE);
                 out.printf("Ingested %d files into %d chunks in %.1f s (model %s, Lucene BM25 + HNSW).%n%n",
                         report.count(IngestReport.Outcome.ADDED), report.chunksWritten(), report.elapsedMillis() / 1000.0,
-                        runtime.embedder().info().id());
-                KnowledgeBase kbase = runtime.knowledgeBase();
-                ask(out, kbase, "How much does the Team plan cost?");
-                ask(out, kbase, "Which port does the web interface use?");
-                ask(out, kbase, "How quickly are Enterprise severity 1 incidents answered?");
-                ask(out, kbase, "What did version 3.2 add?");
+                        knowhow.embedder().info().id());
+                ask(out, knowhow, "How much does the Team plan cost?");
+                ask(out, knowhow, "Which port does the web interface use?");
+                ask(out, knowhow, "How quickly are Enterprise severity 1 incidents answered?");
+                ask(out, knowhow, "What did version 3.2 add?");
                 out.println("-- A question the documents do not answer: the generator abstains instead of guessing.");
-                ask(out, kbase, "Does Lumen integrate with Salesforce?");
+                ask(out, knowhow, "Does Lumen integrate with Salesforce?");
 
                 out.println("-- Knowledge update: the Team price changes to $59. Re-ingest (only the changed file is re-embedded):");
                 Path pricing = corpus.resolve("pricing.md");
                 Files.writeString(pricing, Files.readString(pricing).replace("$49 per editor", "$59 per editor"));
-                IngestReport update = ingest(runtime, corpus);
+                IngestReport update = knowhow.ingest(new IngestRequest(List.of(corpus), Set.of("demo"), Set.of()), IngestListener.NONE);
                 out.printf("   %d updated, %d unchanged.%n", update.count(IngestReport.Outcome.UPDATED), update.count(IngestReport.Outcome.UNCHANGED));
-                ask(out, kbase, "How much does the Team plan cost?");
+                ask(out, knowhow, "How much does the Team plan cost?");
 
                 out.println("-- Delete the pricing document: the answer is gone at once.");
-                runtime.store().deleteSource(IngestPlan.sourceKey(pricing));
-                ask(out, kbase, "How much does the Team plan cost?");
+                knowhow.delete(List.of(pricing.toString()));
+                ask(out, knowhow, "How much does the Team plan cost?");
                 out.println("Next: `bin/knowhow ingest YOUR_DOCS/` then `bin/knowhow ask \"...\"` (see README).");
             }
         } finally {
@@ -84,13 +84,8 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static IngestReport ingest(KnowhowRuntime runtime, Path corpus) throws Exception {
-        List<Path> files = new SourceFiles(runtime.parser()::supports).expand(List.of(corpus)).files();
-        return runtime.ingestor().ingest(new IngestPlan(files, List.of(corpus), Set.of("demo"), Set.of()), io.knowhow.core.ingest.IngestListener.NONE);
-    }
-
-    private static void ask(PrintWriter out, KnowledgeBase kb, String question) {
-        Answer a = kb.ask(question, AskOptions.DEFAULT.withK(4));
+    private static void ask(PrintWriter out, Knowhow knowhow, String question) {
+        Answer a = knowhow.ask(question, AskRequest.by(Reader.anonymous()).withK(4));
         out.println("Q: " + question);
         out.println("A: " + a.text());
         for (Citation c : a.citations()) {

@@ -1,12 +1,11 @@
 package io.knowhow.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.app.IngestRequest;
+import io.knowhow.app.Knowhow;
+import io.knowhow.app.json.JsonViews;
 import io.knowhow.core.ingest.IngestListener;
-import io.knowhow.core.ingest.IngestPlan;
 import io.knowhow.core.ingest.IngestReport;
 import io.knowhow.core.ingest.IngestReport.Outcome;
-import io.knowhow.ingest.SourceFiles;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -14,10 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,7 +22,8 @@ import java.util.Set;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx).",
                 "Unchanged files are skipped; changed files replace their chunks atomically; files gone from an",
-                "ingested folder are removed. Exit status 1 if any file failed (the others are still ingested)."})
+                "ingested folder are removed. Hidden files and formats no parser reads are skipped and counted.",
+                "Exit status 1 if any file failed (the others are still ingested)."})
 final class IngestCommand extends KbCommand {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or folders")
     List<Path> paths;
@@ -36,59 +34,34 @@ final class IngestCommand extends KbCommand {
     @Option(names = "--group", paramLabel = "GROUP", description = "only readers in this access group may retrieve these files (repeatable)")
     List<String> groups = new ArrayList<>();
 
-    @Option(names = "--json", description = "print the report as JSON")
+    @Option(names = "--json", description = "print the report as JSON (every file, skipped ones included)")
     boolean json;
 
+    @Option(names = {"-v", "--list-skipped"}, description = "name each skipped file and why (the summary only counts them)")
+    boolean listSkipped;
+
     @Override
-    int run(KnowhowRuntime runtime) throws Exception {
-        List<Path> files = new ArrayList<>();
-        List<Path> folders = new ArrayList<>();
-        List<IngestReport.FileResult> early = new ArrayList<>();
-        for (Path p : paths) {
-            if (!Files.exists(p)) {
-                early.add(new IngestReport.FileResult(IngestPlan.sourceKey(p), Outcome.FAILED, 0, p + " does not exist"));
-                continue;
-            }
-            if (Files.isDirectory(p)) folders.add(p);
-            files.addAll(new SourceFiles(runtime.parser()::supports).expand(List.of(p)).files());
-        }
-        Set<Path> unique = new LinkedHashSet<>(files);
-        IngestPlan plan = new IngestPlan(List.copyOf(unique), folders, Set.copyOf(tags), Set.copyOf(groups));
+    int run(Knowhow kb) {
         IngestReport report;
         try (Progress progress = new Progress(!json && System.console() != null)) {
-            report = runtime.ingestor().ingest(plan, progress);
+            report = kb.ingest(new IngestRequest(paths, Set.copyOf(tags), Set.copyOf(groups)), progress);
         }
-        List<IngestReport.FileResult> all = new ArrayList<>(early);
-        all.addAll(report.results());
-        report = new IngestReport(all, report.elapsedMillis());
-        if (json) out().println(Json.write(toJson(report, runtime)));
-        else printSummary(report, runtime);
+        if (json) out().println(JsonViews.pretty(JsonViews.ingest(kb.directory(), report)));
+        else printSummary(report, kb);
         return report.failures().isEmpty() ? 0 : 1;
     }
 
-    private void printSummary(IngestReport report, KnowhowRuntime runtime) {
-        for (IngestReport.FileResult f : report.failures()) err().println("  failed: " + f.error());
+    private void printSummary(IngestReport report, Knowhow kb) {
+        for (IngestReport.FileResult f : report.failures()) err().println("  failed: " + Terminal.line(f.error()));
+        if (listSkipped)
+            for (IngestReport.FileResult f : report.skipped()) err().println("  skipped: " + Terminal.line(f.source() + " (" + f.error() + ")"));
         double secs = Math.max(report.elapsedMillis(), 1) / 1000.0;
-        out().printf("Ingested into %s in %.1f s: %d added, %d updated, %d unchanged, %d removed, %d failed; %d chunks written (%.0f chunks/s)%n",
-                runtime.kbDir(), secs, report.count(Outcome.ADDED), report.count(Outcome.UPDATED), report.count(Outcome.UNCHANGED),
-                report.count(Outcome.REMOVED), report.count(Outcome.FAILED), report.chunksWritten(), report.chunksWritten() / secs);
-    }
-
-    private static ObjectNode toJson(IngestReport report, KnowhowRuntime runtime) {
-        ObjectNode root = Json.object();
-        root.put("kb", runtime.kbDir().toString());
-        for (Outcome o : Outcome.values()) root.put(o.name().toLowerCase(), report.count(o));
-        root.put("chunks_written", report.chunksWritten());
-        root.put("elapsed_ms", report.elapsedMillis());
-        ArrayNode files = root.putArray("files");
-        for (IngestReport.FileResult f : report.results()) {
-            ObjectNode n = files.addObject();
-            n.put("source", f.source());
-            n.put("outcome", f.outcome().name().toLowerCase());
-            n.put("chunks", f.chunks());
-            if (f.error() != null) n.put("error", f.error());
-        }
-        return root;
+        out().printf("Ingested into %s in %.1f s: %d added, %d updated, %d unchanged, %d removed, %d failed, %d skipped; %d chunks written (%.0f chunks/s)%n",
+                kb.directory(), secs, report.count(Outcome.ADDED), report.count(Outcome.UPDATED), report.count(Outcome.UNCHANGED),
+                report.count(Outcome.REMOVED), report.count(Outcome.FAILED), report.count(Outcome.SKIPPED), report.chunksWritten(),
+                report.chunksWritten() / secs);
+        if (!report.skipped().isEmpty() && !listSkipped)
+            out().println("(" + report.skipped().size() + " files skipped: hidden, or a format no parser reads; --list-skipped names them)");
     }
 
     /** A terminal progress bar over files; silent when output is not a terminal or is JSON. */
@@ -113,7 +86,7 @@ final class IngestCommand extends KbCommand {
         public void fileDone(IngestReport.FileResult result) {
             if (bar != null) {
                 bar.step();
-                bar.setExtraMessage(shortName(result.source()));
+                bar.setExtraMessage(Terminal.line(shortName(result.source())));
             }
         }
 

@@ -1,5 +1,6 @@
 package io.knowhow.cli;
 
+import io.knowhow.app.Knowhow;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** Base of the subcommands that work on a knowledge base: opens the runtime, closes it after. */
+/** Base of the subcommands that work on a knowledge base: opens it, closes it after. */
 abstract class KbCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -17,12 +18,17 @@ abstract class KbCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (KnowhowRuntime runtime = new KnowhowRuntime(main.kbDir(System.getenv()))) {
-            return run(runtime);
+        try (Knowhow kb = Knowhow.builder(main.kbDir(System.getenv()))
+                .notices(message -> err().println("knowhow: " + Terminal.line(message)))
+                .build()) {
+            for (String key : kb.config().unknownKeys())
+                err().println("knowhow: warning: " + kb.config().file() + " sets an unknown key '" + key
+                        + "' (ignored; remove it with `knowhow config unset " + key + "`)");
+            return run(kb);
         }
     }
 
-    abstract int run(KnowhowRuntime runtime) throws Exception;
+    abstract int run(Knowhow kb) throws Exception;
 
     PrintWriter out() {
         return spec.commandLine().getOut();

@@ -1,9 +1,20 @@
 package io.knowhow.cli;
 
+import io.knowhow.app.json.JsonViews;
+import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
+import io.knowhow.core.port.KnowledgeBaseBusyException;
+import io.knowhow.core.port.KnowledgeBaseUnavailableException;
+import io.knowhow.core.prompt.ContextWindowExceededException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,10 +23,12 @@ import java.util.Map;
         description = {"Give an LLM your team's knowledge (RAG) and behaviour (fine-tuning), and measure which way works.",
                 "", "Knowledge base: --kb DIR, else $KNOWHOW_HOME, else ./.knowhow"},
         subcommands = {IngestCommand.class, AskCommand.class, SearchCommand.class, DeleteCommand.class,
-                SourcesCommand.class, ReindexCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class, ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                SourcesCommand.class, ReindexCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class,
+                ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  knowhow ingest docs/ --tag handbook", "  knowhow ask \"How do I reset my password?\"",
                 "  knowhow search \"password reset\" --mode bm25 --json",
-                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag", "  knowhow demo"})
+                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag", "  knowhow demo",
+                "", "Exit status: 0 done, 1 failed (the message says why), 2 the command line is wrong, 130 interrupted."})
 public final class Main {
     @Option(names = "--kb", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "knowledge base directory (default: $KNOWHOW_HOME or ./.knowhow)")
@@ -43,18 +56,64 @@ public final class Main {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("knowhow: " + messageOf(e));
+            int status = e instanceof UsageError ? 2 : 1;
+            report(cmd, parsed, codeOf(e), messageOf(e));
             if (main.verbose) e.printStackTrace(cmd.getErr());
-            return 1;
+            return status;
+        });
+        cl.setParameterExceptionHandler((e, args1) -> {
+            CommandLine cmd = e.getCommandLine();
+            if (wantsJson(e.getCommandLine().getParseResult())) {
+                cmd.getOut().println(JsonViews.pretty(JsonViews.error("usage", e.getMessage())));
+                cmd.getOut().flush();
+            } else {
+                cmd.getErr().println("knowhow: " + e.getMessage());
+                CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+                cmd.getErr().println("(see `knowhow " + (cmd.getCommandName().equals("knowhow") ? "" : cmd.getCommandName() + " ") + "--help`)");
+            }
+            return 2;
         });
         return cl.execute(args);
     }
 
+    /** Prints a failure: as {@code {"error": ...}} on stdout for a --json command (scripts parse every outcome), else on stderr. */
+    private static void report(CommandLine cmd, CommandLine.ParseResult parsed, String code, String message) {
+        if (wantsJson(parsed)) {
+            cmd.getOut().println(JsonViews.pretty(JsonViews.error(code, message)));
+            cmd.getOut().flush();
+        } else {
+            cmd.getErr().println("knowhow: " + Terminal.line(message));
+        }
+    }
+
+    private static boolean wantsJson(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand())
+            if (p.hasMatchedOption("--json")) return true;
+        return false;
+    }
+
+    static String codeOf(Throwable e) {
+        if (e instanceof UsageError) return "usage";
+        if (e instanceof KnowledgeBaseBusyException) return "busy";
+        if (e instanceof IncompatibleKnowledgeBaseException) return "incompatible_knowledge_base";
+        if (e instanceof KnowledgeBaseUnavailableException) return "knowledge_base_unavailable";
+        if (e instanceof ContextWindowExceededException) return "context_window_exceeded";
+        if (e instanceof IllegalArgumentException) return "invalid_input";
+        if (e instanceof UncheckedIOException || e instanceof IOException) return "io_error";
+        return "failed";
+    }
+
+    /** The message a user reads: what went wrong and what to do, never a Java class name. */
     static String messageOf(Throwable e) {
+        Throwable io = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (io instanceof AccessDeniedException a) return "permission denied: " + a.getFile() + (e != io ? " (" + e.getMessage().split(":")[0] + ")" : "");
+        if (io instanceof NoSuchFileException n && e == io) return "no such file or directory: " + n.getFile();
+        if (io instanceof NotDirectoryException n && e == io) return "not a directory: " + n.getFile();
+        if (io instanceof FileSystemException f && e == io) return f.getFile() + ": " + (f.getReason() == null ? "file system error" : f.getReason());
         String m = e.getMessage();
-        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        if (m == null || m.isBlank()) m = "unexpected " + e.getClass().getSimpleName() + " (run with --verbose for details)";
         if (e.getCause() != null && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())
-                && (e instanceof java.io.UncheckedIOException)) m += " (" + e.getCause().getMessage() + ")";
+                && (e instanceof UncheckedIOException)) m += " (" + e.getCause().getMessage() + ")";
         return m;
     }
 

@@ -1,7 +1,7 @@
 package io.knowhow.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.app.Knowhow;
+import io.knowhow.app.json.JsonViews;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ final class SearchCommand extends KbCommand {
     @Parameters(paramLabel = "QUERY", arity = "1..*", description = "the query")
     String[] words;
 
-    @Option(names = {"-k", "--k"}, paramLabel = "N", defaultValue = "5", description = "hits to show (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-k", "--k"}, paramLabel = "N", defaultValue = "5", description = "hits to show, 1 to 1000 (default: ${DEFAULT-VALUE})")
     int k;
 
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "hybrid", description = "hybrid (default), bm25 or dense")
@@ -30,33 +30,22 @@ final class SearchCommand extends KbCommand {
     RetrievalOptions retrieval;
 
     @Override
-    int run(KnowhowRuntime runtime) {
-        if (k < 1) throw new IllegalArgumentException("--k must be at least 1, got " + k);
+    int run(Knowhow kb) {
+        if (k < 1 || k > 1000) throw new UsageError("--k must be between 1 and 1000, got " + k);
+        SearchMode searchMode = AskCommand.parseMode(mode);
         long t0 = System.nanoTime();
-        List<Hit> hits = runtime.knowledgeBase().search(String.join(" ", words), k, SearchMode.parse(mode), retrieval.filter());
+        List<Hit> hits = kb.search(String.join(" ", words), k, searchMode, retrieval.filter());
         double ms = (System.nanoTime() - t0) / 1e6;
         if (json) {
-            ObjectNode root = Json.object();
-            ArrayNode arr = root.putArray("hits");
-            for (Hit h : hits) {
-                ObjectNode n = arr.addObject();
-                n.put("source", h.chunk().source());
-                n.put("chunk_id", h.chunk().id());
-                n.putPOJO("heading_path", h.chunk().headingPath());
-                n.put("text", h.chunk().text());
-                n.put("score", h.score());
-            }
-            root.put("mode", mode.toLowerCase());
-            root.put("elapsed_ms", Math.round(ms * 100) / 100.0);
-            out().println(Json.write(root));
+            out().println(JsonViews.pretty(JsonViews.hits(hits, searchMode.name(), ms)));
             return 0;
         }
         if (hits.isEmpty()) out().println("No matching chunks.");
         int i = 1;
         for (Hit h : hits) {
             String heading = h.chunk().headingPath().isEmpty() ? "" : " › " + h.chunk().headingLabel();
-            out().printf("%d. %s%s  (score %.4f)%n", i++, h.chunk().source(), heading, h.score());
-            out().println("   " + abbreviate(h.chunk().text().replaceAll("\\s+", " "), 300));
+            out().printf("%d. %s  (score %.4f)%n", i++, Terminal.line(h.chunk().source() + heading), h.score());
+            out().println("   " + Terminal.line(abbreviate(h.chunk().text().replaceAll("\\s+", " "), 300)));
         }
         return 0;
     }

@@ -26,7 +26,7 @@ class CliTest {
     record Result(int status, String out, String err) {
         JsonNode json() {
             try {
-                return Json.MAPPER.readTree(out);
+                return io.knowhow.app.json.JsonViews.MAPPER.readTree(out);
             } catch (Exception e) {
                 throw new AssertionError("not JSON: " + out, e);
             }

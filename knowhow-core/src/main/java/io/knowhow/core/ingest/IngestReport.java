@@ -2,13 +2,16 @@ package io.knowhow.core.ingest;
 
 import java.util.List;
 
-/** The outcome of an ingest run, one entry per file (and per removed source). */
+/**
+ * The outcome of an ingest run, one entry per file (and per removed source, and per file left out of a
+ * folder: hidden, of a format no parser reads, a link loop, not a regular file).
+ */
 public record IngestReport(List<FileResult> results, long elapsedMillis) {
-    public enum Outcome { ADDED, UPDATED, UNCHANGED, REMOVED, FAILED }
+    public enum Outcome { ADDED, UPDATED, UNCHANGED, REMOVED, FAILED, SKIPPED }
 
     /**
      * @param source the source key
-     * @param error  why it failed (null unless FAILED)
+     * @param error  why it failed or was skipped (null otherwise)
      */
     public record FileResult(String source, Outcome outcome, int chunks, String error) {}
 
@@ -23,6 +26,10 @@ public record IngestReport(List<FileResult> results, long elapsedMillis) {
     public int chunksWritten() {
         return results.stream().filter(r -> r.outcome() == Outcome.ADDED || r.outcome() == Outcome.UPDATED)
                 .mapToInt(FileResult::chunks).sum();
+    }
+
+    public List<FileResult> skipped() {
+        return results.stream().filter(r -> r.outcome() == Outcome.SKIPPED).toList();
     }
 
     public List<FileResult> failures() {

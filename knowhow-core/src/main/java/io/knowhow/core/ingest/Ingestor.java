@@ -36,6 +36,10 @@ import java.util.Set;
  * reported with its reason and the run goes on.
  */
 public final class Ingestor {
+    /** Most files, and most chunks, written in one store commit (also used by reindex, which writes alike). */
+    public static final int BATCH_MAX_FILES = 64;
+    public static final int BATCH_MAX_CHUNKS = 256;
+
     private final DocumentParser parser;
     private final SentenceChunker chunker;
     private final Embedder embedder;
@@ -83,8 +87,8 @@ public final class Ingestor {
      * apiece — 8 chunks/s instead of the embedder's speed on SQuAD's 2,067 paragraphs.
      */
     private static final class Batch {
-        static final int MAX_CHUNKS = 256;
-        static final int MAX_FILES = 64;
+        static final int MAX_CHUNKS = BATCH_MAX_CHUNKS;
+        static final int MAX_FILES = BATCH_MAX_FILES;
         final List<Prepared> files = new ArrayList<>();
         int chunks;
 

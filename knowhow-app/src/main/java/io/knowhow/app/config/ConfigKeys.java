@@ -1,0 +1,129 @@
+package io.knowhow.app.config;
+
+import io.knowhow.app.config.ValueType.Choice;
+import io.knowhow.app.config.ValueType.Decimal;
+import io.knowhow.app.config.ValueType.Directory;
+import io.knowhow.app.config.ValueType.Secret;
+import io.knowhow.app.config.ValueType.Text;
+import io.knowhow.app.config.ValueType.Url;
+import io.knowhow.app.config.ValueType.Whole;
+import io.knowhow.llm.openai.LlmSettings;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key knowhow reads, with its type, default and meaning: the one registry behind
+ * {@code knowhow config keys}, the validation of {@code knowhow config set}, and docs/configuration.md
+ * (generated from it by {@link #markdown()}).
+ */
+public final class ConfigKeys {
+    private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+
+    // ---- store
+    public static final ConfigKey STORE_KIND = key("store.kind", new Text(), "lucene",
+            "where chunks live: lucene (embedded, in KB/index) or another registered store such as solr");
+    public static final ConfigKey STORE_WAIT_SECONDS = key("store.wait-seconds", new Whole(0, 86_400), "30",
+            "how long a write (ingest, delete, reindex) waits for another writer of the same knowledge base before failing as busy; readers never wait");
+
+    // ---- embedding and chunking
+    public static final ConfigKey EMBEDDER_MODEL = key("embedder.model", new Text(), "all-minilm-l6-v2-q",
+            "all-minilm-l6-v2-q, bge-small-en-v1.5-q, or a directory from `knowhow tune --task embed`; change it, then run `knowhow reindex`");
+    public static final ConfigKey CHUNK_MAX_TOKENS = key("chunk.max-tokens", new Whole(16, 8192), "200",
+            "chunk size in embedding-model tokens (cut to the model's input limit)");
+    public static final ConfigKey CHUNK_OVERLAP_TOKENS = key("chunk.overlap-tokens", new Whole(0, 4096), "40",
+            "tokens of whole sentences repeated between neighbouring chunks (at most half a chunk)");
+
+    // ---- asking
+    public static final ConfigKey ASK_K = key("ask.k", new Whole(1, 1000), "5", "evidence chunks retrieved per question");
+    public static final ConfigKey ASK_MODE = key("ask.mode", new Choice(List.of("hybrid", "bm25", "dense")), "hybrid",
+            "how chunks are retrieved: hybrid (BM25 and vectors fused), bm25 or dense");
+    public static final ConfigKey ASK_STRATEGY = key("ask.strategy",
+            new Choice(List.of("rag", "full-context", "prompt-only", "tuned", "tuned-rag")), "rag",
+            "where the answer's context comes from: retrieved chunks (rag), the whole corpus, nothing, or the fine-tuned model alone / with retrieval");
+
+    // ---- fine-tuned models
+    public static final ConfigKey TUNED_MODEL = key("tuned.model", new Directory(), null,
+            "model directory used by --strategy tuned and tuned-rag (set by `knowhow tune`)");
+    public static final ConfigKey TUNED_ADAPTER = key("tuned.adapter", new Directory(), null,
+            "LoRA adapter directory applied to tuned.model (set by `knowhow tune`)");
+    public static final ConfigKey TUNED_DECODING = key("tuned.decoding", new Choice(List.of("f32", "q8", "libtorch")), "f32",
+            "how the tuned model decodes: f32 (Java, exact), q8 (Java, 8-bit weights, faster) or libtorch");
+    public static final ConfigKey TUNED_MAX_NEW_TOKENS = key("tuned.max-new-tokens", new Whole(1, 32_768), "256",
+            "most tokens the local model generates per answer");
+    public static final ConfigKey CLASSIFIER_MODEL = key("classifier.model", new Directory(), null,
+            "classifier directory used by `knowhow classify` (set by `knowhow tune --task classify`)");
+    public static final ConfigKey EXTRACTOR_MODEL = key("extractor.model", new Directory(), null,
+            "extractor directory used by `knowhow extract` (set by `knowhow tune --task extract`)");
+
+    // ---- an OpenAI-compatible LLM (read by LlmSettings; typed here so `config set` can check them)
+    static {
+        Map<String, ValueType> llmTypes = new LinkedHashMap<>();
+        llmTypes.put("llm.base-url", new Url());
+        llmTypes.put("llm.api-key", new Secret());
+        llmTypes.put("llm.context-window", new Whole(256, 100_000_000));
+        llmTypes.put("llm.max-tokens", new Whole(1, 10_000_000));
+        llmTypes.put("llm.temperature", new Decimal(0, 2));
+        llmTypes.put("llm.price.prompt-per-1k", new Decimal(0, Double.MAX_VALUE));
+        llmTypes.put("llm.price.completion-per-1k", new Decimal(0, Double.MAX_VALUE));
+        llmTypes.put("llm.timeout-seconds", new Decimal(0.001, 86_400));
+        llmTypes.put("llm.connect-timeout-seconds", new Decimal(0.001, 86_400));
+        llmTypes.put("llm.max-retries", new Whole(0, 10));
+        for (Map.Entry<String, String> e : LlmSettings.CONFIG_KEYS.entrySet())
+            key(e.getKey(), llmTypes.getOrDefault(e.getKey(), new Text()), null, e.getValue());
+    }
+
+    public static final ConfigKey LLM_API_KEY_FILE = key("llm.api-key-file", new ValueType.File(), null,
+            "a file holding the LLM API key (keeps the key out of config.yaml and the shell history; KNOWHOW_LLM_API_KEY also works)");
+
+    private ConfigKeys() {}
+
+    private static ConfigKey key(String name, ValueType type, String defaultValue, String description) {
+        ConfigKey k = new ConfigKey(name, type, defaultValue, description);
+        if (KEYS.putIfAbsent(name, k) != null) throw new IllegalStateException("config key " + name + " is defined twice");
+        return k;
+    }
+
+    /** Every key, in the order they are documented. */
+    public static List<ConfigKey> all() {
+        return Collections.unmodifiableList(new ArrayList<>(KEYS.values()));
+    }
+
+    public static Optional<ConfigKey> find(String name) {
+        return Optional.ofNullable(KEYS.get(name));
+    }
+
+    /** The key named {@code name}, or an error listing the close and the known ones. */
+    public static ConfigKey require(String name) {
+        ConfigKey k = KEYS.get(name);
+        if (k != null) return k;
+        String prefix = name.contains(".") ? name.substring(0, name.indexOf('.') + 1) : name;
+        List<String> near = KEYS.keySet().stream().filter(n -> n.startsWith(prefix)).toList();
+        throw new IllegalArgumentException("unknown config key '" + name + "'; "
+                + (near.isEmpty() ? "known keys: " + String.join(", ", KEYS.keySet()) : "did you mean one of " + String.join(", ", near))
+                + " (see `knowhow config keys`)");
+    }
+
+    /** docs/configuration.md: every key with its type, default, environment variable and meaning. */
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Configuration\n\n")
+                .append("<!-- Generated from io.knowhow.app.config.ConfigKeys by `knowhow config keys --markdown`; do not edit by hand. -->\n\n")
+                .append("Each knowledge base has a `config.yaml` of flat dotted keys. Set them with `knowhow config set KEY VALUE`\n")
+                .append("(values are checked against the type below), remove them with `knowhow config unset KEY`, list them with\n")
+                .append("`knowhow config`. An environment variable overrides the file: `KNOWHOW_` plus the key upper-cased,\n")
+                .append("with `.` and `-` as `_` (e.g. `KNOWHOW_LLM_BASE_URL`). Secrets are never printed; `config.yaml` is\n")
+                .append("written readable by its owner only.\n\n")
+                .append("| key | type | default | environment | meaning |\n|---|---|---|---|---|\n");
+        for (ConfigKey k : KEYS.values()) {
+            sb.append("| `").append(k.name()).append("` | ").append(k.type().describe()).append(" | ")
+                    .append(k.defaultValue() == null ? "—" : "`" + k.defaultValue() + "`").append(" | `")
+                    .append(k.environmentVariable()).append("` | ").append(k.description().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

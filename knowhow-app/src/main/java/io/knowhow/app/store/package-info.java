@@ -1,0 +1,2 @@
+/** Finding the store of a knowledge base by its {@code store.kind}: providers register with the ServiceLoader. */
+package io.knowhow.app.store;

@@ -1,0 +1,177 @@
+package io.knowhow.app;
+
+import io.knowhow.core.ingest.IngestListener;
+import io.knowhow.core.ingest.IngestReport;
+import io.knowhow.core.model.Answer;
+import io.knowhow.core.model.Filter;
+import io.knowhow.core.model.Hit;
+import io.knowhow.core.model.Reader;
+import io.knowhow.core.model.SearchMode;
+import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.rag.Strategy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Java API end to end on the real parts: Tika, the bundled ONNX model, the embedded Lucene store. */
+class KnowhowTest {
+    @TempDir
+    Path tmp;
+    Path kbDir;
+    Path docs;
+
+    @BeforeEach
+    void corpus() throws Exception {
+        kbDir = tmp.resolve("kb");
+        docs = tmp.resolve("docs");
+        Files.createDirectories(docs);
+        Files.writeString(docs.resolve("pricing.md"), "# Pricing\n\nThe Team plan costs $49 per editor per month.\n");
+        Files.writeString(docs.resolve("ports.txt"), "The web interface listens on port 8443 over HTTPS.\n");
+        Files.writeString(docs.resolve(".hidden.txt"), "Nothing to see.\n");
+        Files.write(docs.resolve("photo.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G'});
+    }
+
+    private static Knowhow open(Path kb) {
+        return Knowhow.builder(kb).environment(Map.of()).build();
+    }
+
+    @Test
+    void ingestAskSearchDeleteThroughOneObject() {
+        try (Knowhow kb = open(kbDir)) {
+            assertThat(kb.exists()).isFalse();
+            IngestReport report = kb.ingest(IngestRequest.of(docs), IngestListener.NONE);
+            assertThat(report.count(IngestReport.Outcome.ADDED)).isEqualTo(2);
+            assertThat(report.skipped()).as("hidden files and unread formats are reported, not silently dropped")
+                    .extracting(IngestReport.FileResult::source).anySatisfy(s -> assertThat(s).endsWith("photo.png"))
+                    .anySatisfy(s -> assertThat(s).endsWith(".hidden.txt"));
+            assertThat(kb.exists()).isTrue();
+
+            Answer a = kb.ask("How much does the Team plan cost?", AskRequest.by(Reader.anonymous()));
+            assertThat(a.abstained()).isFalse();
+            assertThat(a.text()).contains("$49");
+            assertThat(a.citations()).first().satisfies(c -> assertThat(c.source()).endsWith("pricing.md"));
+
+            List<Hit> hits = kb.search("port", 1, SearchMode.BM25, Filter.readableBy(Reader.anonymous()));
+            assertThat(hits).singleElement().satisfies(h -> assertThat(h.chunk().source()).endsWith("ports.txt"));
+
+            DeleteResult deleted = kb.delete(List.of(docs.resolve("pricing.md").toString(), "nowhere.md"));
+            assertThat(deleted.deleted()).singleElement().asString().endsWith("pricing.md");
+            assertThat(deleted.unmatched()).containsExactly("nowhere.md");
+            assertThat(kb.ask("How much does the Team plan cost?", AskRequest.by(Reader.anonymous())).abstained())
+                    .as("a delete shows in the very next answer of the same object").isTrue();
+        }
+    }
+
+    @Test
+    void restrictedSourcesAreInvisibleToReadersOutsideTheirGroups() throws Exception {
+        Path secret = tmp.resolve("secret");
+        Files.createDirectories(secret);
+        Files.writeString(secret.resolve("salaries.txt"), "The head of sales earns 250,000 euros a year.\n");
+        try (Knowhow kb = open(kbDir)) {
+            kb.ingest(IngestRequest.of(docs), IngestListener.NONE);
+            kb.ingest(new IngestRequest(List.of(secret), Set.of(), Set.of("hr")), IngestListener.NONE);
+
+            assertThat(kb.sources(Reader.anonymous())).extracting(SourceRecord::source).noneMatch(s -> s.endsWith("salaries.txt"));
+            assertThat(kb.sources(Reader.of("sales"))).extracting(SourceRecord::source).noneMatch(s -> s.endsWith("salaries.txt"));
+            assertThat(kb.sources(Reader.of("hr"))).extracting(SourceRecord::source).anyMatch(s -> s.endsWith("salaries.txt"));
+            assertThat(kb.ask("How much does the head of sales earn?", AskRequest.by(Reader.anonymous())).text()).doesNotContain("250,000");
+            assertThat(kb.ask("How much does the head of sales earn?", AskRequest.by(Reader.of("hr"))).text()).contains("250,000");
+            String salaries = secret.resolve("salaries.txt").toAbsolutePath().toString();
+            assertThat(kb.chunks(salaries, Reader.anonymous())).isEmpty();
+            assertThat(kb.chunks(salaries, Reader.of("hr"))).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aMissingPathIsAFailedResultAndTheOthersAreIngested() {
+        try (Knowhow kb = open(kbDir)) {
+            IngestReport report = kb.ingest(new IngestRequest(List.of(tmp.resolve("absent.md"), docs), Set.of(), Set.of()), IngestListener.NONE);
+            assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("absent.md").contains("does not exist"));
+            assertThat(report.count(IngestReport.Outcome.ADDED)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void readingAKnowledgeBaseThatDoesNotExistSaysWhatToDoAndCreatesNothing() {
+        Path nowhere = tmp.resolve("nowhere");
+        try (Knowhow kb = open(nowhere)) {
+            assertThatThrownBy(() -> kb.sources(Reader.anonymous())).hasMessageContaining("no knowledge base").hasMessageContaining("knowhow ingest");
+            assertThatThrownBy(() -> kb.ask("anything?", AskRequest.by(Reader.anonymous()))).hasMessageContaining("no knowledge base");
+        }
+        assertThat(nowhere).doesNotExist();
+    }
+
+    @Test
+    void configurationIsCheckedAsAWholeBeforeItIsWritten() {
+        try (Knowhow kb = open(kbDir)) {
+            kb.setConfig("llm.base-url", "http://127.0.0.1:9/v1");
+            kb.setConfig("llm.model", "tiny");
+            kb.setConfig("llm.context-window", "1024");
+            assertThatThrownBy(() -> kb.setConfig("llm.max-tokens", "2048"))
+                    .hasMessageContaining("llm.max-tokens (2048) must be smaller than llm.context-window (1024)");
+            assertThat(kb.config().values()).doesNotContainKey("llm.max-tokens");
+            assertThatThrownBy(() -> kb.setConfig("store.kind", "cassandra")).hasMessageContaining("store.kind 'cassandra'").hasMessageContaining("lucene");
+            assertThat(kb.unsetConfig("llm.base-url")).isTrue();
+        }
+    }
+
+    @Test
+    void strategiesThatCannotRunSayWhy() {
+        try (Knowhow kb = open(kbDir)) {
+            assertThat(kb.unavailable(Strategy.TUNED)).get().asString().contains("knowhow tune");
+            assertThat(kb.unavailable(Strategy.RAG)).get().asString().contains("knowhow ingest");
+            assertThat(kb.unavailable(Strategy.PROMPT_ONLY)).isEmpty();
+            assertThatThrownBy(() -> kb.ask("hello?", AskRequest.by(Reader.anonymous()).withStrategy(Strategy.TUNED)))
+                    .hasMessageContaining("no fine-tuned model configured");
+        }
+    }
+
+    @Test
+    void reindexReembedsIntoTheConfiguredModelAndTheOldOneIsRefusedUntilThen() {
+        try (Knowhow kb = open(kbDir)) {
+            kb.ingest(IngestRequest.of(docs), IngestListener.NONE);
+        }
+        try (Knowhow kb = open(kbDir)) {
+            kb.setConfig("embedder.model", "bge-small-en-v1.5-q");
+        }
+        try (Knowhow kb = open(kbDir)) {
+            assertThatThrownBy(() -> kb.ask("Which port?", AskRequest.by(Reader.anonymous())))
+                    .hasMessageContaining("all-minilm-l6-v2-q").hasMessageContaining("knowhow reindex");
+            long[] seen = new long[2];
+            ReindexResult result = kb.reindex(new ReindexListener() {
+                @Override
+                public void started(long totalChunks) {
+                    seen[0] = totalChunks;
+                }
+
+                @Override
+                public void progressed(long chunksDone) {
+                    seen[1] = chunksDone;
+                }
+            });
+            assertThat(result.changed()).isTrue();
+            assertThat(result.to()).startsWith("bge-small-en-v1.5-q");
+            assertThat(seen[0]).isEqualTo(result.chunks()).isEqualTo(seen[1]).isPositive();
+            assertThat(kb.ask("Which port does the web interface use?", AskRequest.by(Reader.anonymous())).text()).contains("8443");
+            assertThat(kb.reindex(ReindexListener.NONE).changed()).isFalse();
+        }
+    }
+
+    @Test
+    void classifyAndExtractWithoutAModelSayHowToGetOne() {
+        try (Knowhow kb = open(kbDir)) {
+            assertThatThrownBy(() -> kb.classify("text", Optional.empty())).hasMessageContaining("knowhow tune --task classify");
+            assertThatThrownBy(() -> kb.extract("text", Optional.empty())).hasMessageContaining("knowhow tune --task extract");
+        }
+    }
+}
