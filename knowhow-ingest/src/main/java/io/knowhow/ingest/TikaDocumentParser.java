@@ -153,6 +153,9 @@ public final class TikaDocumentParser implements DocumentParser {
                 }
             };
         } catch (IOException e) {
+            // Permissions can refuse the open although access(2) said yes (root on a kernel file, a file changed meanwhile).
+            if (hasCause(e, AccessDeniedException.class))
+                throw new UnreadableDocumentException(file + " cannot be read: permission denied; check the file's permissions", e);
             throw new UnreadableDocumentException(file + " could not be read: " + reason(e), e);
         }
         List<Section> sections = collector.finish();
@@ -289,11 +292,14 @@ public final class TikaDocumentParser implements DocumentParser {
             String message = t instanceof FileSystemException fse ? fseMessage(fse) : t.getMessage();
             if (message != null && !message.isBlank()) reason = message.strip();
         }
-        return reason != null ? reason : e.getClass().getSimpleName();
+        return reason != null ? reason : "unexpected " + e.getClass().getSimpleName();
     }
 
     private static String fseMessage(FileSystemException e) {
-        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        if (e.getReason() != null) return e.getReason();
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        return "file system error";
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

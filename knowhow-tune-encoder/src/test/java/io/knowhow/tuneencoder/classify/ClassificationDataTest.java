@@ -1,5 +1,6 @@
 package io.knowhow.tuneencoder.classify;
 
+import io.knowhow.core.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,6 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ClassificationDataTest {
     @TempDir
@@ -57,8 +57,7 @@ class ClassificationDataTest {
 
     @Test
     void readsBanking77() {
-        Path data = Path.of(System.getProperty("knowhow.shared.data", "../shared/data"), "banking77");
-        assumeTrue(Files.isDirectory(data), "shared data folder " + data.toAbsolutePath() + " is absent; Banking77 test skipped");
+        Path data = SharedData.require("banking77");
         List<LabeledText> train = ClassificationData.read(data.resolve("train.csv"));
         List<LabeledText> test = ClassificationData.read(data.resolve("test.csv"));
         assertThat(train).hasSize(10003);

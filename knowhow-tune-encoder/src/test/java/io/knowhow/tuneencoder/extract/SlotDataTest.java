@@ -1,5 +1,6 @@
 package io.knowhow.tuneencoder.extract;
 
+import io.knowhow.core.testing.SharedData;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,6 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Reading the Restaurant-8k layout, its errors, and BIO tags that round-trip to the gold values. */
 class SlotDataTest {
@@ -113,8 +113,7 @@ class SlotDataTest {
     /** The real files, when the shared data folder is there: every entry reads, and gold tags decode to the gold values. */
     @Test
     void restaurant8kRoundTripsThroughTags() {
-        Path folder = Path.of(System.getProperty("knowhow.shared.data", "../../shared/data")).resolve("restaurant8k");
-        assumeTrue(Files.isRegularFile(folder.resolve("test.json")), "Restaurant-8k not found at " + folder.toAbsolutePath());
+        Path folder = SharedData.require("restaurant8k/test.json").getParent();
         List<SlotExample> test = SlotData.read(folder.resolve("test.json"));
         assertThat(test).hasSize(3731);
         assertThat(SlotData.read(folder.resolve("train_8.json"))).hasSize(32);

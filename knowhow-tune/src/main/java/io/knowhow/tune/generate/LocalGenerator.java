@@ -220,12 +220,16 @@ public final class LocalGenerator implements StreamingGenerator {
             evidence = request.evidence().size();
         } else {
             evidence = request.evidence().size();
+            // Evidence gives way to the answer only down to a quarter of the window: a small model's window could never
+            // hold the full max-new-tokens beside any evidence, and evidence silently dropped to make room for an answer
+            // that length would turn tuned-rag into tuned.
+            int reserve = Math.min(options.maxNewTokens(), Math.max(16, context / 4));
             while (true) {
                 messages = new ArrayList<>();
                 if (options.systemPrompt() != null) messages.add(ChatMessage.system(options.systemPrompt()));
                 messages.add(ChatMessage.user(userMessage(request.question(), request.evidence().subList(0, evidence))));
                 prompt = encode(template.prompt(messages));
-                if (prompt.length + options.maxNewTokens() <= context || evidence == 0) break;
+                if (prompt.length + reserve <= context || evidence == 0) break;
                 evidence--; // drop the lowest-ranked evidence that does not fit beside the answer
             }
         }

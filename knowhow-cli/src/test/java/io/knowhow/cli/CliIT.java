@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The command line end to end, on the real parts: Tika, the bundled ONNX model, Lucene on a temp dir.
  * Each test gets its own corpus copy and knowledge base.
  */
-class CliTest {
+class CliIT {
     @TempDir
     Path tmp;
     Path kb;

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code tune} then {@code ask --strategy tuned|tuned-rag} through the command line, on a tiny random model
  * written by the test in HF format: the real loading, training and generation code.
  */
-class TuneCliTest {
+class TuneCliIT {
     @TempDir
     Path tmp;
 
@@ -29,16 +29,19 @@ class TuneCliTest {
             "I want my money back", "{\"intent\":\"refund\"}",
             "Where is my parcel?", "{\"intent\":\"shipping\"}",
             "Please return the cash for this order", "{\"intent\":\"refund\"}",
-            "When will the package arrive", "{\"intent\":\"shipping\"}");
+            "When will the package arrive", "{\"intent\":\"shipping\"}",
+            // For tuned-rag the model must keep its format with evidence in the prompt: train it on that layout too.
+            "[1] Refunds are paid within 14 days to the original card.\n\nQuestion: I want my money back", "{\"intent\":\"refund\"}",
+            "[1] Parcels leave the warehouse within two days.\n\nQuestion: Where is my parcel?", "{\"intent\":\"shipping\"}");
 
-    private CliTest.Result run(String... args) {
+    private CliIT.Result run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int status = Main.run(args);
-            return new CliTest.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new CliIT.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -57,9 +60,9 @@ class TuneCliTest {
         Files.write(data, lines);
         String kb = tmp.resolve("kb").toString();
 
-        CliTest.Result tune = run("--kb", kb, "tune", data.toString(), "--base", base.toString(), "--epochs", "60",
+        CliIT.Result tune = run("--kb", kb, "tune", data.toString(), "--base", base.toString(), "--epochs", "60",
                 "--lr", "1e-2", "--rank", "8", "--alpha", "16", "--dropout", "0", "--targets", "q,k,v,o,gate,up,down",
-                "--val-fraction", "0", "--checkpoint-every", "0", "--batch-size", "4", "--max-seq-len", "128", "--seed", "1", "--json");
+                "--val-fraction", "0", "--checkpoint-every", "0", "--batch-size", "6", "--max-seq-len", "128", "--seed", "1", "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         JsonNode t = tune.json();
         assertThat(t.get("steps").asInt()).isEqualTo(60);
@@ -74,7 +77,7 @@ class TuneCliTest {
         assertThat(run("--kb", kb, "config", "set", "tuned.decoding", "q8").status()).isZero();
         assertThat(run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json().get("answer").asText())
                 .isEqualTo("{\"intent\":\"refund\"}");
-        CliTest.Result bad = run("--kb", kb, "config", "set", "tuned.decoding", "int3");
+        CliIT.Result bad = run("--kb", kb, "config", "set", "tuned.decoding", "int3");
         assertThat(bad.status()).as("a misspelt engine is refused when it is set, not at the next ask").isNotZero();
         assertThat(bad.err()).contains("tuned.decoding must be one of f32, q8, libtorch").contains("int3");
         assertThat(run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json().get("answer").asText())
@@ -85,18 +88,21 @@ class TuneCliTest {
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("refunds.txt"), "Refunds are paid within 14 days to the original card.");
         assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
-        CliTest.Result hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
+        CliIT.Result hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
         assertThat(hybrid.status()).as(hybrid.err()).isZero();
         assertThat(hybrid.json().get("strategy").asText()).isEqualTo("tuned-rag");
         assertThat(hybrid.err()).as("the old name still works, with a note").contains("'hybrid' is deprecated").contains("tuned-rag");
+        JsonNode alone = run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json();
         assertThat(hybrid.json().get("usage").get("prompt_tokens").asInt())
-                .as("the evidence is in the hybrid prompt, so it is longer than the question alone")
-                .isGreaterThan(0);
+                .as("the evidence is in the tuned-rag prompt, so it is longer than the question alone")
+                .isGreaterThan(alone.get("usage").get("prompt_tokens").asInt() + 10);
+        assertThat(hybrid.json().get("answer").asText()).as("the trained format survives the evidence in the prompt")
+                .isEqualTo("{\"intent\":\"refund\"}");
     }
 
     @Test
     void tunedStrategyWithoutAModelSaysWhatToDo() {
-        CliTest.Result r = run("--kb", tmp.resolve("kb").toString(), "ask", "hello", "--strategy", "tuned");
+        CliIT.Result r = run("--kb", tmp.resolve("kb").toString(), "ask", "hello", "--strategy", "tuned");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("knowhow tune");
     }
@@ -107,7 +113,7 @@ class TuneCliTest {
         TestModels.write(base, TestModels.Spec.llama());
         Path data = tmp.resolve("bad.jsonl");
         Files.writeString(data, "{\"input\":\"a\",\"output\":\"b\"}\n{\"input\":\"c\"}\n");
-        CliTest.Result r = run("--kb", tmp.resolve("kb").toString(), "tune", data.toString(), "--base", base.toString(), "--max-seq-len", "128");
+        CliIT.Result r = run("--kb", tmp.resolve("kb").toString(), "tune", data.toString(), "--base", base.toString(), "--max-seq-len", "128");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("bad.jsonl line 2");
     }
@@ -125,7 +131,7 @@ class TuneCliTest {
         Files.writeString(csv, sb.toString());
         String kb = tmp.resolve("kb").toString();
 
-        CliTest.Result tune = run("--kb", kb, "tune", "--task", "classify", csv.toString(), "--json");
+        CliIT.Result tune = run("--kb", kb, "tune", "--task", "classify", csv.toString(), "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         assertThat(tune.json().get("method").asText()).isEqualTo("frozen");
 
@@ -135,7 +141,7 @@ class TuneCliTest {
         assertThat(run("--kb", kb, "classify", "I would like a refund please", "--json").json().get("label").asText()).isEqualTo("refund");
 
         Files.writeString(csv, "text,category\nonly one column\n");
-        CliTest.Result bad = run("--kb", kb, "tune", "--task", "classify", csv.toString());
+        CliIT.Result bad = run("--kb", kb, "tune", "--task", "classify", csv.toString());
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).contains("intents.csv");
     }
@@ -164,7 +170,7 @@ class TuneCliTest {
         Files.writeString(data, json.writeValueAsString(array));
         String kb = tmp.resolve("kb").toString();
 
-        CliTest.Result tune = run("--kb", kb, "tune", "--task", "extract", data.toString(), "--method", "frozen",
+        CliIT.Result tune = run("--kb", kb, "tune", "--task", "extract", data.toString(), "--method", "frozen",
                 "--epochs", "40", "--batch-size", "4", "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         assertThat(tune.json().get("slots")).extracting(JsonNode::asText).containsExactly("people", "time");

@@ -1,5 +1,6 @@
 package io.knowhow.llm.grounding;
 
+import io.knowhow.core.testing.SharedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.knowhow.core.grounding.GroundingVerifier;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Checks the lexical grounding threshold on real text: the SQuAD 2.0 subset in the shared data
@@ -21,11 +21,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * almost never. Question wording paraphrases the paragraph on purpose, so the supported rate is a
  * lower bound for real answers, which reuse the evidence's words.
  */
-class GroundingOnSquadTest {
+class GroundingOnSquadIT {
     @Test
     void claimsAreSupportedByTheirGoldParagraphAndNotByTheirNeighbours() throws IOException {
-        Path file = Path.of(System.getProperty("knowhow.shared.data", "../shared/data"), "squad2-dev-subset", "dev-v2.0-5articles.json");
-        assumeTrue(Files.isRegularFile(file), "shared data not present: " + file);
+        Path file = SharedData.require("squad2-dev-subset/dev-v2.0-5articles.json");
         JsonNode data = new ObjectMapper().readTree(file.toFile()).path("data");
         GroundingVerifier lexical = new GroundingVerifier(null);
 
