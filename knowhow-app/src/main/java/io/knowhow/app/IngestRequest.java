@@ -2,25 +2,48 @@ package io.knowhow.app;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What to ingest: files and folders (folders are synced: files gone from them are removed), with tags
- * and access groups for every file.
+ * What to ingest: files and folders (folders are synced: files gone from them are removed), and the labels to
+ * give them. Labels stick: a source keeps its tags and access groups until a request names new ones, and a new
+ * file in a restricted folder gets the groups its neighbours share, so a re-ingest that forgets {@code --group}
+ * never makes restricted text public. Making files public is its own explicit request ({@link #makePublic}).
  *
  * @param paths  files and folders
- * @param tags   labels for the chunks
- * @param groups access groups that may read the files; empty means public
+ * @param tags   labels for the chunks; empty to keep each source's own
+ * @param groups access groups that may read the files; empty to keep each source's own; {@code Optional.of(Set.of())}
+ *               makes them public
  */
-public record IngestRequest(List<Path> paths, Set<String> tags, Set<String> groups) {
+public record IngestRequest(List<Path> paths, Optional<Set<String>> tags, Optional<Set<String>> groups) {
     public IngestRequest {
         paths = List.copyOf(paths);
         if (paths.isEmpty()) throw new IllegalArgumentException("nothing to ingest: give at least one file or folder");
-        tags = Set.copyOf(tags == null ? Set.of() : tags);
-        groups = Set.copyOf(groups == null ? Set.of() : groups);
+        tags = tags == null ? Optional.empty() : tags.map(Set::copyOf);
+        groups = groups == null ? Optional.empty() : groups.map(Set::copyOf);
+        if (groups.isPresent()) for (String g : groups.get())
+            if (g.isBlank()) throw new IllegalArgumentException("an access group name must not be blank");
     }
 
+    /** These paths, keeping every source's labels. */
     public static IngestRequest of(Path... paths) {
-        return new IngestRequest(List.of(paths), Set.of(), Set.of());
+        return new IngestRequest(List.of(paths), Optional.empty(), Optional.empty());
+    }
+
+    /** Sets these tags (replacing each source's). */
+    public IngestRequest withTags(Set<String> newTags) {
+        return new IngestRequest(paths, Optional.of(newTags), groups);
+    }
+
+    /** Restricts the files to these access groups (replacing each source's). */
+    public IngestRequest restrictedTo(Set<String> newGroups) {
+        if (newGroups.isEmpty()) throw new IllegalArgumentException("no groups given: to make files public, ask for it with makePublic()");
+        return new IngestRequest(paths, tags, Optional.of(newGroups));
+    }
+
+    /** Makes the files readable by everyone, removing any access groups they had. */
+    public IngestRequest makePublic() {
+        return new IngestRequest(paths, tags, Optional.of(Set.of()));
     }
 }

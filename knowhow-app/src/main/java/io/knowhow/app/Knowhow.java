@@ -171,7 +171,8 @@ public final class Knowhow implements AutoCloseable {
                 early.add(new IngestReport.FileResult(IngestPlan.sourceKey(p), IngestReport.Outcome.FAILED, 0, e.getMessage()));
             }
         }
-        IngestPlan plan = new IngestPlan(List.copyOf(new LinkedHashSet<>(files)), folders, request.tags(), request.groups());
+        IngestPlan plan = new IngestPlan(List.copyOf(new LinkedHashSet<>(files)), folders, request.tags(), request.groups(),
+                config.longValue(ConfigKeys.INGEST_MAX_FILE_BYTES));
         IngestReport report = withWriter(store -> new Ingestor(parser, chunker(), embedder(), store).ingest(plan, listener));
         if (early.isEmpty()) return report;
         List<IngestReport.FileResult> all = new ArrayList<>(early);

@@ -79,7 +79,7 @@ class KnowhowTest {
         Files.writeString(secret.resolve("salaries.txt"), "The head of sales earns 250,000 euros a year.\n");
         try (Knowhow kb = open(kbDir)) {
             kb.ingest(IngestRequest.of(docs), IngestListener.NONE);
-            kb.ingest(new IngestRequest(List.of(secret), Set.of(), Set.of("hr")), IngestListener.NONE);
+            kb.ingest(IngestRequest.of(secret).restrictedTo(Set.of("hr")), IngestListener.NONE);
 
             assertThat(kb.sources(Reader.anonymous())).extracting(SourceRecord::source).noneMatch(s -> s.endsWith("salaries.txt"));
             assertThat(kb.sources(Reader.of("sales"))).extracting(SourceRecord::source).noneMatch(s -> s.endsWith("salaries.txt"));
@@ -95,7 +95,7 @@ class KnowhowTest {
     @Test
     void aMissingPathIsAFailedResultAndTheOthersAreIngested() {
         try (Knowhow kb = open(kbDir)) {
-            IngestReport report = kb.ingest(new IngestRequest(List.of(tmp.resolve("absent.md"), docs), Set.of(), Set.of()), IngestListener.NONE);
+            IngestReport report = kb.ingest(IngestRequest.of(tmp.resolve("absent.md"), docs), IngestListener.NONE);
             assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("absent.md").contains("does not exist"));
             assertThat(report.count(IngestReport.Outcome.ADDED)).isEqualTo(2);
         }

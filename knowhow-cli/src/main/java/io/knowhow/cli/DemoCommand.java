@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("corpus: " + corpus + "  (" + String.join(", ", CORPUS) + ")");
                 out.println("kb:     " + kb);
                 out.println();
-                IngestReport report = knowhow.ingest(new IngestRequest(List.of(corpus), Set.of("demo"), Set.of()), IngestListener.NONE);
+                IngestReport report = knowhow.ingest(IngestRequest.of(corpus).withTags(Set.of("demo")), IngestListener.NONE);
                 out.printf("Ingested %d files into %d chunks in %.1f s (model %s, Lucene BM25 + HNSW).%n%n",
                         report.count(IngestReport.Outcome.ADDED), report.chunksWritten(), report.elapsedMillis() / 1000.0,
                         knowhow.embedder().info().id());
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("-- Knowledge update: the Team price changes to $59. Re-ingest (only the changed file is re-embedded):");
                 Path pricing = corpus.resolve("pricing.md");
                 Files.writeString(pricing, Files.readString(pricing).replace("$49 per editor", "$59 per editor"));
-                IngestReport update = knowhow.ingest(new IngestRequest(List.of(corpus), Set.of("demo"), Set.of()), IngestListener.NONE);
+                IngestReport update = knowhow.ingest(IngestRequest.of(corpus).withTags(Set.of("demo")), IngestListener.NONE);
                 out.printf("   %d updated, %d unchanged.%n", update.count(IngestReport.Outcome.UPDATED), update.count(IngestReport.Outcome.UNCHANGED));
                 ask(out, knowhow, "How much does the Team plan cost?");
 

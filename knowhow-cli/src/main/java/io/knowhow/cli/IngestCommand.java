@@ -23,16 +23,23 @@ import java.util.Set;
         description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx).",
                 "Unchanged files are skipped; changed files replace their chunks atomically; files gone from an",
                 "ingested folder are removed. Hidden files and formats no parser reads are skipped and counted.",
+                "Tags and access groups stick: a file keeps them until --tag, --group or --public says otherwise, and a new",
+                "file in a restricted folder gets the groups its neighbours share.",
                 "Exit status 1 if any file failed (the others are still ingested)."})
 final class IngestCommand extends KbCommand {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or folders")
     List<Path> paths;
 
-    @Option(names = "--tag", paramLabel = "TAG", description = "label the chunks (repeatable); filter with --tag on ask/search")
+    @Option(names = "--tag", paramLabel = "TAG",
+            description = "label the chunks (repeatable; replaces the files' tags); filter with --tag on ask/search. Without it, files keep their tags")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "only readers in this access group may retrieve these files (repeatable)")
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "only readers in this access group may retrieve these files (repeatable); without it, files keep the groups they have")
     List<String> groups = new ArrayList<>();
+
+    @Option(names = "--public", description = "make these files readable by everyone, removing their access groups")
+    boolean makePublic;
 
     @Option(names = "--json", description = "print the report as JSON (every file, skipped ones included)")
     boolean json;
@@ -44,11 +51,20 @@ final class IngestCommand extends KbCommand {
     int run(Knowhow kb) {
         IngestReport report;
         try (Progress progress = new Progress(!json && System.console() != null)) {
-            report = kb.ingest(new IngestRequest(paths, Set.copyOf(tags), Set.copyOf(groups)), progress);
+            report = kb.ingest(request(), progress);
         }
         if (json) out().println(JsonViews.pretty(JsonViews.ingest(kb.directory(), report)));
         else printSummary(report, kb);
         return report.failures().isEmpty() ? 0 : 1;
+    }
+
+    private IngestRequest request() {
+        if (makePublic && !groups.isEmpty()) throw new UsageError("--public and --group exclude each other");
+        IngestRequest request = new IngestRequest(paths, java.util.Optional.empty(), java.util.Optional.empty());
+        if (!tags.isEmpty()) request = request.withTags(Set.copyOf(tags));
+        if (!groups.isEmpty()) request = request.restrictedTo(Set.copyOf(groups));
+        if (makePublic) request = request.makePublic();
+        return request;
     }
 
     private void printSummary(IngestReport report, Knowhow kb) {

@@ -38,6 +38,11 @@ public final class ConfigKeys {
     public static final ConfigKey CHUNK_OVERLAP_TOKENS = key("chunk.overlap-tokens", new Whole(0, 4096), "40",
             "tokens of whole sentences repeated between neighbouring chunks (at most half a chunk)");
 
+    // ---- ingesting
+    public static final ConfigKey INGEST_MAX_FILE_BYTES = key("ingest.max-file-bytes", new Whole(1, Long.MAX_VALUE),
+            String.valueOf(io.knowhow.core.ingest.IngestPlan.DEFAULT_MAX_FILE_BYTES),
+            "files larger than this many bytes are refused by name before they are read (the others are ingested)");
+
     // ---- asking
     public static final ConfigKey ASK_K = key("ask.k", new Whole(1, 1000), "5", "evidence chunks retrieved per question");
     public static final ConfigKey ASK_MODE = key("ask.mode", new Choice(List.of("hybrid", "bm25", "dense")), "hybrid",

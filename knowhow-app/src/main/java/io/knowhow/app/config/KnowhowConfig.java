@@ -116,6 +116,15 @@ public final class KnowhowConfig {
         }
     }
 
+    public long longValue(ConfigKey key) {
+        String v = text(key);
+        try {
+            return Long.parseLong(key.type().check(key.name(), v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin(key) + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Sets {@code key} to {@code value} after checking it against the key's type and {@code validator}
      * (which sees the whole resulting configuration and throws when it would not work), then writes the file.

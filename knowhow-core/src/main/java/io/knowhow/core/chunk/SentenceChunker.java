@@ -74,26 +74,111 @@ public final class SentenceChunker {
         return List.of(text.substring(start, end).split("(?<=\\n\\s{0,20}\\n)"));
     }
 
-    /** Splits a sentence that alone exceeds the budget at word boundaries. */
+    /**
+     * Splits a sentence that alone exceeds the budget at word boundaries (at characters, for a "word" longer than the
+     * budget: base64, a minified line). Each piece is found by a galloping then binary search over word boundaries,
+     * so a piece costs O(log words) token counts of at most about a chunk of text: linear in the sentence's length.
+     * (Counting every growing prefix, as before, made a 1 MB single-line file take minutes.)
+     */
     private List<Span> fitSentence(String text, int start, int end, int budget) {
         int n = tokens.count(text.substring(start, end));
         if (n <= budget) return List.of(new Span(start, end, n));
+        int[] bounds = wordBoundaries(text, start, end);
+        // Boundaries per token over the whole sentence: where a piece of `budget` tokens probably ends.
+        double boundsPerToken = (bounds.length - 1) / (double) n;
         List<Span> out = new ArrayList<>();
+        int i = 0; // index into bounds of the current piece's start
+        while (bounds[i] < end) {
+            int from = bounds[i];
+            // Largest j > i with count(from, bounds[j]) <= budget: gallop from the estimate, then bisect.
+            int last = bounds.length - 1;
+            int guess = Math.max(i + 1, Math.min(last, i + (int) (budget * boundsPerToken)));
+            int good = i, goodTokens = 0, bad = -1;
+            int t = count(text, from, bounds[guess]);
+            if (t <= budget) {
+                good = guess;
+                goodTokens = t;
+                for (int step = Math.max(1, (guess - i) / 8); good < last; step *= 2) {
+                    int j = Math.min(last, good + step);
+                    int tj = count(text, from, bounds[j]);
+                    if (tj > budget) {
+                        bad = j;
+                        break;
+                    }
+                    good = j;
+                    goodTokens = tj;
+                }
+            } else {
+                bad = guess;
+                for (int step = Math.max(1, (guess - i) / 8); ; step *= 2) {
+                    int j = Math.max(i, bad - step);
+                    if (j == i) break;
+                    int tj = count(text, from, bounds[j]);
+                    if (tj <= budget) {
+                        good = j;
+                        goodTokens = tj;
+                        break;
+                    }
+                    bad = j;
+                }
+            }
+            if (bad > 0) {
+                while (bad - good > 1) {
+                    int mid = (good + bad) >>> 1;
+                    int tm = count(text, from, bounds[mid]);
+                    if (tm <= budget) {
+                        good = mid;
+                        goodTokens = tm;
+                    } else {
+                        bad = mid;
+                    }
+                }
+            }
+            if (good == i) {
+                // One word alone is over the budget: cut it at characters.
+                int cut = longestPrefixWithin(text, from, bounds[i + 1], budget);
+                out.add(new Span(from, cut, count(text, from, cut)));
+                bounds[i] = cut; // continue inside the same word
+                continue;
+            }
+            out.add(new Span(from, bounds[good], goodTokens));
+            i = good;
+        }
+        return out;
+    }
+
+    /** Start, every word boundary, and end of {@code text[start, end)}, increasing. */
+    private static int[] wordBoundaries(String text, int start, int end) {
         BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
         words.setText(text.substring(start, end));
-        int pieceStart = 0, lastGood = -1, lastGoodTokens = 0;
-        for (int b = words.next(); b != BreakIterator.DONE; b = words.next()) {
-            int t = tokens.count(text.substring(start + pieceStart, start + b));
-            if (t > budget && lastGood > pieceStart) {
-                out.add(new Span(start + pieceStart, start + lastGood, lastGoodTokens));
-                pieceStart = lastGood;
-                t = tokens.count(text.substring(start + pieceStart, start + b));
-            }
-            lastGood = b;
-            lastGoodTokens = t;
+        int[] b = new int[64];
+        int size = 0;
+        for (int at = words.first(); at != BreakIterator.DONE; at = words.next()) {
+            if (size == b.length) b = java.util.Arrays.copyOf(b, size * 2);
+            b[size++] = start + at;
         }
-        if (pieceStart < end - start) out.add(new Span(start + pieceStart, end, tokens.count(text.substring(start + pieceStart, end))));
-        return out;
+        if (size == 0 || b[size - 1] != end) {
+            if (size == b.length) b = java.util.Arrays.copyOf(b, size + 1);
+            b[size++] = end;
+        }
+        return java.util.Arrays.copyOf(b, size);
+    }
+
+    /** The end of the longest prefix of {@code text[from, to)} (at least one character) within the budget. */
+    private int longestPrefixWithin(String text, int from, int to, int budget) {
+        int good = from + 1, bad = to;
+        while (bad - good > 1) {
+            int mid = (good + bad) >>> 1;
+            if (Character.isLowSurrogate(text.charAt(mid))) mid--; // never split a surrogate pair
+            if (mid <= good) break;
+            if (count(text, from, mid) <= budget) good = mid;
+            else bad = mid;
+        }
+        return good;
+    }
+
+    private int count(String text, int from, int to) {
+        return tokens.count(text.substring(from, to));
     }
 
     private List<Span> pack(List<Span> sentences, int budget) {

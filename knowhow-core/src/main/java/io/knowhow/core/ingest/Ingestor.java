@@ -29,11 +29,13 @@ import java.util.Set;
 /**
  * Brings files into the knowledge base: hash, parse, chunk, embed, store — one source at a time.
  *
- * <p>A source whose bytes hash the same as the stored one (with the same tags and groups) is skipped;
+ * <p>A file larger than the plan's limit is refused by name before a byte is read; the others are hashed as a
+ * stream, never held whole in memory. Tags and access groups stick to a source until a plan names new ones (see
+ * {@link IngestPlan}). A source whose bytes hash the same as the stored one (with the same tags and groups) is skipped;
  * changed ones are embedded and replaced in batches, each batch one atomic store commit, so a crash
  * mid-run leaves every source either in its old or its new state and a re-run finishes the job without
  * duplicates. A file that cannot be read is
- * reported with its reason and the run goes on.
+ * reported with its reason and the run goes on. An {@code Ingestor} runs one ingest at a time.
  */
 public final class Ingestor {
     /** Most files, and most chunks, written in one store commit (also used by reindex, which writes alike). */
@@ -44,6 +46,8 @@ public final class Ingestor {
     private final SentenceChunker chunker;
     private final Embedder embedder;
     private final KnowledgeStore store;
+    /** The manifest as it was when the run started, read once and only when a new file needs its folder's groups. */
+    private List<SourceRecord> sourcesSnapshot;
 
     public Ingestor(DocumentParser parser, SentenceChunker chunker, Embedder embedder, KnowledgeStore store) {
         this.parser = parser;
@@ -54,6 +58,7 @@ public final class Ingestor {
 
     public IngestReport ingest(IngestPlan plan, IngestListener listener) {
         long t0 = System.nanoTime();
+        sourcesSnapshot = null;
         List<FileResult> results = new ArrayList<>();
         List<String> vanished = vanishedSources(plan);
         listener.started(plan.files().size() + vanished.size());
@@ -137,23 +142,50 @@ public final class Ingestor {
     private Object prepare(Path file, IngestPlan plan) {
         String source = IngestPlan.sourceKey(file);
         try {
-            byte[] bytes = readAll(file);
-            String hash = sha256(bytes);
+            long size = checkReadable(file, plan.maxFileBytes());
+            String hash = sha256(file);
             Optional<SourceRecord> stored = store.source(source);
+            Set<String> tags = plan.tags().orElseGet(() -> stored.map(SourceRecord::tags).orElse(Set.of()));
+            Set<String> groups = plan.accessGroups().orElseGet(() -> stored.map(SourceRecord::accessGroups)
+                    .orElseGet(() -> folderGroups(file, plan)));
             if (stored.isPresent() && stored.get().contentHash().equals(hash)
-                    && stored.get().tags().equals(plan.tags()) && stored.get().accessGroups().equals(plan.accessGroups())) {
+                    && stored.get().tags().equals(tags) && stored.get().accessGroups().equals(groups)) {
                 return new FileResult(source, Outcome.UNCHANGED, stored.get().chunkCount(), null);
             }
             Document doc = parser.parse(file, source);
-            List<Chunk> chunks = chunker.chunk(doc, plan.tags(), plan.accessGroups());
+            List<Chunk> chunks = chunker.chunk(doc, tags, groups);
             if (chunks.isEmpty()) throw new UnreadableDocumentException(file + " contains no text to index");
-            SourceRecord record = new SourceRecord(source, hash, bytes.length, chunks.size(), Instant.now(), plan.tags(), plan.accessGroups());
+            SourceRecord record = new SourceRecord(source, hash, size, chunks.size(), Instant.now(), tags, groups);
             return new Prepared(record, chunks, stored.isPresent());
         } catch (UnreadableDocumentException e) {
             return new FileResult(source, Outcome.FAILED, 0, e.getMessage());
         } catch (IOException e) {
             return new FileResult(source, Outcome.FAILED, 0, file + ": cannot read (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The access groups a new file gets when the run names none: those that every stored source of its synced folder
+     * shares, so a file added to a restricted folder does not become public by a re-ingest that forgot --group.
+     */
+    private Set<String> folderGroups(Path file, IngestPlan plan) {
+        String key = IngestPlan.sourceKey(file);
+        for (Path folder : plan.syncedFolders()) {
+            String prefix = IngestPlan.sourceKey(folder) + java.io.File.separator;
+            if (!key.startsWith(prefix)) continue;
+            Set<String> shared = null;
+            for (SourceRecord r : siblings(prefix)) {
+                if (shared == null) shared = r.accessGroups();
+                else if (!shared.equals(r.accessGroups())) return Set.of(); // mixed: no single answer, the default applies
+            }
+            return shared == null ? Set.of() : shared;
+        }
+        return Set.of();
+    }
+
+    private List<SourceRecord> siblings(String prefix) {
+        if (sourcesSnapshot == null) sourcesSnapshot = store.sources();
+        return sourcesSnapshot.stream().filter(r -> r.source().startsWith(prefix)).toList();
     }
 
     /** The heading path is embedded with the chunk: "Install › Linux" disambiguates a bare "Run make.". */
@@ -180,16 +212,39 @@ public final class Ingestor {
         return out;
     }
 
-    private static byte[] readAll(Path file) throws IOException, UnreadableDocumentException {
+    /** Checks the file can be read and is within the size limit, before a byte is read; returns its size. */
+    private static long checkReadable(Path file, long maxBytes) throws IOException, UnreadableDocumentException {
         if (!Files.exists(file)) throw new UnreadableDocumentException(file + " does not exist");
         if (!Files.isRegularFile(file)) throw new UnreadableDocumentException(file + " is not a regular file");
         if (!Files.isReadable(file)) throw new UnreadableDocumentException(file + " is not readable (check its permissions)");
-        return Files.readAllBytes(file);
+        long size = Files.size(file);
+        if (size > maxBytes)
+            throw new UnreadableDocumentException(file + " is " + megabytes(size) + ", over the limit of " + megabytes(maxBytes)
+                    + " (ingest.max-file-bytes): split it, or raise the limit");
+        return size;
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
+    }
+
+    /** SHA-256 of the file's bytes, streamed: a file is never held in memory to be hashed. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[64 * 1024];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -103,4 +103,70 @@ class SentenceChunkerTest {
         assertThatThrownBy(() -> new ChunkingOptions(8, 0)).hasMessageContaining("at least 16");
         assertThatThrownBy(() -> new ChunkingOptions(100, 100)).hasMessageContaining("overlap");
     }
+
+    /** One token per started group of four characters of each word, like a subword tokenizer on long words. */
+    private static final TokenCounter FOUR_CHARS = text -> {
+        int n = 0;
+        for (String w : text.strip().split("\\s+")) if (!w.isEmpty()) n += (w.length() + 3) / 4;
+        return n;
+    };
+
+    /** Counts how much text the chunker hands the tokenizer, to check the work is linear without a clock. */
+    private static final class CountingCounter implements TokenCounter {
+        final TokenCounter inner;
+        long chars;
+
+        CountingCounter(TokenCounter inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int count(String text) {
+            chars += text.length();
+            return inner.count(text);
+        }
+    }
+
+    private static List<Chunk> chunkOneLine(String line, TokenCounter counter, int budget) {
+        Document doc = new Document("big.txt", "big", List.of(new Section(List.of(), line)), Map.of());
+        return new SentenceChunker(counter, new ChunkingOptions(budget, 0)).chunk(doc, Set.of(), Set.of());
+    }
+
+    @Test
+    void aLongLineWithoutSentenceEndsIsCutAtWordsIntoPiecesThatCoverItExactly() {
+        String line = IntStream.range(0, 5_000).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+        List<Chunk> chunks = chunkOneLine(line, WORDS, 50);
+        assertThat(chunks).hasSize(100);
+        int at = 0;
+        for (Chunk c : chunks) {
+            assertThat(c.tokenCount()).isLessThanOrEqualTo(50);
+            assertThat(line.substring(at, c.endChar()).strip()).as("no gap, no overlap").isEqualTo(c.text());
+            at = c.endChar();
+        }
+        assertThat(at).isEqualTo(line.length());
+    }
+
+    @Test
+    void chunkingALongLineIsLinearInItsLength() {
+        long[] work = new long[2];
+        for (int k = 0; k < 2; k++) {
+            String line = IntStream.range(0, 20_000 * (k + 1)).mapToObj(i -> "token" + (i % 97)).collect(Collectors.joining(" "));
+            CountingCounter counter = new CountingCounter(WORDS);
+            chunkOneLine(line, counter, 200);
+            work[k] = counter.chars;
+        }
+        assertThat((double) work[1] / work[0]).as("text handed to the tokenizer for 2x the input: %s", java.util.Arrays.toString(work))
+                .isLessThan(2.3);
+        assertThat(work[0]).as("about log(words) counts of a chunk's text per chunk, not one per word")
+                .isLessThan(40L * 20_000 * "token00 ".length());
+    }
+
+    @Test
+    void aWordLongerThanTheBudgetIsCutAtCharacters() {
+        String base64 = "QUJD".repeat(2_500); // 10,000 characters, no space: 2,500 tokens by FOUR_CHARS
+        List<Chunk> chunks = chunkOneLine("Header: " + base64 + " trailer", FOUR_CHARS, 100);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.tokenCount()).isLessThanOrEqualTo(100));
+        assertThat(chunks.stream().map(Chunk::text).collect(Collectors.joining())).isEqualTo(("Header: " + base64 + " trailer").replace(" ", ""))
+                .as("every character kept once");
+    }
 }

@@ -1,0 +1,99 @@
+package io.knowhow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the command line must never do: print a secret, make restricted text public by omission, or pass terminal control through. */
+class CliSafetyIT {
+    @TempDir
+    Path tmp;
+
+    private CliIT.Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.run(args);
+            return new CliIT.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void theLlmKeyIsNeverPrintedByAnyCommandOrError() throws Exception {
+        String kb = tmp.resolve("kb").toString();
+        String key = "sk-live-DO-NOT-PRINT-4242";
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Files.writeString(docs.resolve("a.txt"), "The cafeteria opens at eight.");
+        assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
+        assertThat(run("--kb", kb, "config", "set", "llm.base-url", "http://127.0.0.1:9/v1").status()).isZero();
+        assertThat(run("--kb", kb, "config", "set", "llm.model", "m").status()).isZero();
+        assertThat(run("--kb", kb, "config", "set", "llm.connect-timeout-seconds", "1").status()).isZero();
+        assertThat(run("--kb", kb, "config", "set", "llm.max-retries", "0").status()).isZero();
+        CliIT.Result set = run("--kb", kb, "config", "set", "llm.api-key", key);
+        assertThat(set.status()).isZero();
+        assertThat(set.err()).as("a hint about the shell history").contains("standard input");
+
+        for (String[] args : new String[][] {
+                {"--kb", kb, "config"}, {"--kb", kb, "config", "--json"}, {"--kb", kb, "--verbose", "config"},
+                {"--kb", kb, "ask", "When does the cafeteria open?"}, {"--kb", kb, "ask", "When does the cafeteria open?", "--json"},
+                {"--kb", kb, "--verbose", "ask", "When does the cafeteria open?"},
+                {"--kb", kb, "--verbose", "ask", "When does the cafeteria open?", "--stream"},
+                {"--kb", kb, "config", "set", "llm.temperature", "9"}}) {
+            CliIT.Result r = run(args);
+            assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain(key).doesNotContain("DO-NOT-PRINT");
+        }
+        CliIT.Result failed = run("--kb", kb, "ask", "When does the cafeteria open?", "--json");
+        assertThat(failed.status()).as("the LLM endpoint is closed").isEqualTo(1);
+        assertThat(failed.json().get("error").get("message").asText()).contains("127.0.0.1:9");
+    }
+
+    @Test
+    void aReingestWithoutGroupKeepsAFileRestrictedAndPublicIsExplicit() throws Exception {
+        String kb = tmp.resolve("kb").toString();
+        Path hr = Files.createDirectories(tmp.resolve("hr"));
+        Files.writeString(hr.resolve("salaries.txt"), "The head of sales earns 250,000 euros a year.");
+        assertThat(run("--kb", kb, "ingest", hr.toString(), "--group", "hr").status()).isZero();
+
+        CliIT.Result again = run("--kb", kb, "ingest", hr.toString(), "--json");
+        assertThat(again.json().get("unchanged").asInt()).isEqualTo(1);
+        assertThat(run("--kb", kb, "ask", "How much does the head of sales earn?", "--json").json().get("answer").asText())
+                .doesNotContain("250,000");
+        assertThat(run("--kb", kb, "sources", "--json").json().get("sources")).as("hidden from an anonymous reader").isEmpty();
+        assertThat(run("--kb", kb, "sources", "--as-group", "hr", "--json").json().get("sources")).hasSize(1);
+
+        assertThat(run("--kb", kb, "ingest", hr.toString(), "--public", "--group", "hr").status()).isEqualTo(2);
+        assertThat(run("--kb", kb, "ingest", hr.toString(), "--public").status()).isZero();
+        assertThat(run("--kb", kb, "ask", "How much does the head of sales earn?", "--json").json().get("answer").asText()).contains("250,000");
+    }
+
+    @Test
+    void controlCharactersInNamesAndTextAreShownEscaped() throws Exception {
+        String kb = tmp.resolve("kb").toString();
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Path odd = docs.resolve("evil\n\u001b[2Jforged line.txt");
+        Files.writeString(odd, "The vault code policy is reviewed \u001b]0;pwned\u0007 every year.");
+        assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
+
+        CliIT.Result sources = run("--kb", kb, "sources");
+        assertThat(sources.out()).doesNotContain("\u001b").contains("evil\\n\\u001b[2Jforged line.txt");
+        CliIT.Result search = run("--kb", kb, "search", "vault code policy");
+        assertThat(search.out()).as("control characters in text are cleaned at ingest").doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("vault code policy");
+        JsonNode json = run("--kb", kb, "search", "vault code policy", "--json").json();
+        assertThat(json.get("hits").get(0).get("source").asText()).as("JSON keeps the name exactly (escaped by the encoder)")
+                .contains("evil\n\u001b[2Jforged");
+    }
+}
