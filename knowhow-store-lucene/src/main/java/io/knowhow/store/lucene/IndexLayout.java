@@ -2,6 +2,10 @@ package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
+import io.knowhow.core.port.KnowledgeBaseUnavailableException;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -18,17 +22,79 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Lucene documents of a {@link LuceneKnowledgeStore}: field names, and the mapping between records
- * and documents in both directions. The layout is described field by field in the store's class javadoc;
- * a change here that old indexes cannot read needs a new {@link LuceneKnowledgeStore#FORMAT_VERSION}.
+ * The on-disk layout of the Lucene store, field by field, and the mapping between records and Lucene
+ * documents in both directions. This class is the one description of the format: a change here that
+ * old indexes cannot read needs a new {@link #FORMAT_VERSION}.
+ *
+ * <h2>Index</h2>
+ *
+ * <p>A plain Lucene index (codec {@code Lucene104}; files, checksums and versions are Lucene's). Vectors
+ * use the per-field format chosen by {@link LuceneStoreOptions#vectorFormat()}; Lucene records it per
+ * segment, so any {@link VectorFormat} opens any index.
+ *
+ * <p>The commit's user data identifies the index ({@link IndexIdentity}):
+ *
+ * <ul>
+ *   <li>{@value #FORMAT_KEY}: the layout version, {@value #FORMAT_VERSION}. Another version is refused with
+ *       {@link IncompatibleKnowledgeBaseException}; no key at all means a Lucene index that knowhow did not
+ *       write, refused with {@link KnowledgeBaseUnavailableException}.
+ *   <li>{@value #EMBEDDER_KEY}: the embedder id the vectors come from.
+ *   <li>{@value #DIMENSION_KEY}: the vector length. Opening with another embedder id or dimension is refused
+ *       with {@link IncompatibleKnowledgeBaseException}: the vectors would be meaningless.
+ * </ul>
+ *
+ * <p>Each document is one of two kinds. A <b>chunk</b> document ({@code kind=chunk}):
+ *
+ * <ul>
+ *   <li>{@code kind}: keyword {@code chunk}, indexed.
+ *   <li>{@code source}: keyword, indexed and stored; the source key, the delete and filter term.
+ *   <li>{@code id}: keyword, indexed and stored; {@link Chunk#id()}.
+ *   <li>{@code ordinal}, {@code startChar}, {@code endChar}, {@code tokenCount}: stored ints.
+ *   <li>{@code language}: stored ISO 639-1 code of the text's language, absent when unknown.
+ *   <li>{@code text}: stored; the chunk text exactly as given.
+ *   <li>{@code content}: indexed with {@link EnglishAnalyzer}, not stored; the headings (outermost first)
+ *       then the text, so a question naming a section finds the chunks under it. BM25 searches this.
+ *   <li>{@code headingPath}: stored, one value per heading, outermost first.
+ *   <li>{@code tags}: keyword, indexed and stored, one value per tag.
+ *   <li>{@code accessGroups}: keyword, indexed and stored, one value per group.
+ *   <li>{@code public}: keyword {@code true}, indexed, present only when the chunk has no access groups;
+ *       a reader-group filter matches it for every reader.
+ *   <li>{@code vector}: float vector, {@link VectorSimilarityFunction#DOT_PRODUCT DOT_PRODUCT} (vectors are
+ *       L2-normalised, so dot product is cosine), HNSW graph.
+ * </ul>
+ *
+ * <p>A <b>source</b> document ({@code kind=source}), one per source:
+ *
+ * <ul>
+ *   <li>{@code kind}: keyword {@code source}, indexed.
+ *   <li>{@code source}: keyword, indexed and stored; the same term as its chunks', which is why one
+ *       delete-by-term replaces a source and all its chunks at once.
+ *   <li>{@code contentHash}: stored string. {@code sizeBytes}: stored long. {@code chunkCount}: stored int.
+ *   <li>{@code ingestedAt}: stored ISO-8601 instant ({@link Instant#toString()}), absent when null.
+ *   <li>{@code sourceTags}, {@code sourceAccessGroups}: stored only, one value each. They have names of
+ *       their own because Lucene requires a field name to be indexed alike in every document.
+ * </ul>
+ *
+ * <p>Source documents have neither {@code content} nor {@code vector}, so searches never return them.
  */
 final class IndexLayout {
-    /** Which of the two document kinds a document is; every document has it. */
+    /** Version of the layout above, recorded in every commit. */
+    static final int FORMAT_VERSION = 1;
+
+    // ---- commit user data
+
+    static final String FORMAT_KEY = "knowhow.format";
+    static final String EMBEDDER_KEY = "knowhow.embedder";
+    static final String DIMENSION_KEY = "knowhow.dimension";
+
+    // ---- documents
+
+    /** Which kind a document is; every document has it. */
     static final String KIND = "kind";
     static final String KIND_CHUNK = "chunk";
     static final String KIND_SOURCE = "source";
 
-    /** The source key, on both kinds, so that one delete-by-term removes a source and all its chunks. */
+    /** The source key, on chunks and sources, so that one delete-by-term removes a source and all its chunks. */
     static final String SOURCE = "source";
 
     static final String ID = "id";
@@ -62,6 +128,11 @@ final class IndexLayout {
     static final String SOURCE_ACCESS_GROUPS = "sourceAccessGroups";
 
     private IndexLayout() {}
+
+    /** The analyzer of the {@link #CONTENT} field, at index and at query time. */
+    static Analyzer analyzer() {
+        return new EnglishAnalyzer();
+    }
 
     static Term sourceTerm(String source) {
         return new Term(SOURCE, source);
