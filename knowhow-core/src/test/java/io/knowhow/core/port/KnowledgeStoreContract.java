@@ -7,7 +7,9 @@ import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.model.SourceUpdate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The behaviour every {@link KnowledgeStore} shares. An adapter extends this class and implements
@@ -36,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
  */
 public abstract class KnowledgeStoreContract {
     /** The embedder id the stores under test are opened with. */
-    protected static final String EMBEDDER_ID = "contract-hashed-words-16";
+    public static final String EMBEDDER_ID = "contract-hashed-words-16";
     /** The vector length the stores under test are opened with. */
-    protected static final int DIMENSION = 16;
+    public static final int DIMENSION = 16;
 
     @TempDir
     protected Path dir;
@@ -295,6 +298,71 @@ public abstract class KnowledgeStoreContract {
         List<Hit> hits = store.retrieve(request(mode, "alpha", 1000, Filter.NONE));
 
         assertThat(hits).extracting(Hit::chunk).containsExactlyInAnyOrderElementsOf(chunks);
+    }
+
+    // ---- history of changes
+
+    @Test
+    void addUpdateAndDeleteAreRecordedInOrderAndSurviveReopen() {
+        assertThat(store.changes()).isEmpty();
+        SourceRecord first = new SourceRecord("a", "1".repeat(64), 10, 1, Instant.parse("2025-01-01T00:00:00Z"), Set.of(), Set.of());
+        SourceRecord second = new SourceRecord("a", "2".repeat(64), 20, 1, Instant.parse("2025-02-01T00:00:00Z"), Set.of(), Set.of());
+        store.replaceSource(first, List.of(embedded(chunk("a", 0, "alpha one"))));
+        store.replaceSource(second, List.of(embedded(chunk("a", 0, "alpha two"))));
+        assertThat(store.deleteSource("a")).isTrue();
+        assertThat(store.deleteSource("a")).as("nothing to delete, nothing recorded").isFalse();
+
+        List<SourceChange> expected = List.of(
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.ADDED, first.contentHash()),
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.UPDATED, second.contentHash()),
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.REMOVED, second.contentHash()));
+        assertThat(store.changes()).usingElementComparatorIgnoringFields("at").containsExactlyElementsOf(expected);
+        assertThat(store.changes()).extracting(SourceChange::at).isSortedAccordingTo(Comparator.naturalOrder());
+        reopen();
+        assertThat(store.changes()).usingElementComparatorIgnoringFields("at").containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aBatchRecordsOneChangePerSourceAndTheHistoryContinuesAfterReopen() {
+        ingest("a", "alpha");
+        reopen();
+        store.replaceSources(List.of(
+                new SourceUpdate(record("b", 1), List.of(embedded(chunk("b", 0, "bravo")))),
+                new SourceUpdate(record("a", 1), List.of(embedded(chunk("a", 0, "alpha again"))))));
+
+        assertThat(store.changes()).extracting(SourceChange::source, SourceChange::kind).containsExactly(
+                tuple("a", SourceChange.Kind.ADDED), tuple("b", SourceChange.Kind.ADDED), tuple("a", SourceChange.Kind.UPDATED));
+    }
+
+    @Test
+    void firstSeenAtIsKeptAcrossReplacements() {
+        Instant first = Instant.parse("2024-06-01T00:00:00Z");
+        Instant later = Instant.parse("2025-06-01T00:00:00Z");
+        store.replaceSource(new SourceRecord("a", "1".repeat(64), 1, 1, first, Set.of(), Set.of()), List.of(embedded(chunk("a", 0, "one"))));
+        store.replaceSource(new SourceRecord("a", "2".repeat(64), 1, 1, later, Set.of(), Set.of()), List.of(embedded(chunk("a", 0, "two"))));
+
+        SourceRecord stored = store.source("a").orElseThrow();
+        assertThat(stored.ingestedAt()).isEqualTo(later);
+        assertThat(stored.firstSeenAt()).isEqualTo(first);
+        reopen();
+        assertThat(store.source("a").orElseThrow().firstSeenAt()).isEqualTo(first);
+    }
+
+    @Test
+    void purgingKeepsWhatIsStoredAndFindable() {
+        List<Chunk> a = ingest("a", "alpha install guide", "alpha upgrade guide");
+        ingest("b", "bravo backup guide");
+        ingest("a", "alpha install guide", "alpha upgrade guide");
+        store.deleteSource("b");
+
+        store.purgeDeleted();
+
+        assertThat(store.sources()).containsExactly(record("a", 2));
+        assertThat(store.chunks("a")).isEqualTo(a);
+        for (SearchMode mode : SearchMode.values())
+            assertThat(store.retrieve(request(mode, "alpha guide", 10, Filter.NONE))).as(mode.name())
+                    .extracting(Hit::chunk).containsExactlyInAnyOrderElementsOf(a);
+        assertThat(store.changes()).hasSize(4);
     }
 
     @Test

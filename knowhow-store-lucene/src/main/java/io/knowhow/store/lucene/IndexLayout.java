@@ -1,6 +1,7 @@
 package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
@@ -9,12 +10,15 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +47,7 @@ import java.util.Set;
  *       with {@link IncompatibleKnowledgeBaseException}: the vectors would be meaningless.
  * </ul>
  *
- * <p>Each document is one of two kinds. A <b>chunk</b> document ({@code kind=chunk}):
+ * <p>Each document is one of three kinds. A <b>chunk</b> document ({@code kind=chunk}):
  *
  * <ul>
  *   <li>{@code kind}: keyword {@code chunk}, indexed.
@@ -71,11 +75,31 @@ import java.util.Set;
  *       delete-by-term replaces a source and all its chunks at once.
  *   <li>{@code contentHash}: stored string. {@code sizeBytes}: stored long. {@code chunkCount}: stored int.
  *   <li>{@code ingestedAt}: stored ISO-8601 instant ({@link Instant#toString()}), absent when null.
+ *   <li>{@code firstSeenAt}: stored ISO-8601 instant, kept from the first version of the source across its
+ *       replacements; absent when null, and in indexes written before it existed, where it reads as
+ *       {@code ingestedAt}.
  *   <li>{@code sourceTags}, {@code sourceAccessGroups}: stored only, one value each. They have names of
  *       their own because Lucene requires a field name to be indexed alike in every document.
  * </ul>
  *
- * <p>Source documents have neither {@code content} nor {@code vector}, so searches never return them.
+ * <p>A <b>change</b> document ({@code kind=change}), one per source written or deleted, added in the same
+ * commit as the write it records ({@link io.knowhow.core.model.SourceChange}):
+ *
+ * <ul>
+ *   <li>{@code kind}: keyword {@code change}, indexed.
+ *   <li>{@code changeSeq}: long, stored and as numeric doc values; the order of the history (document
+ *       order is not kept by merges). Each writer continues from the largest one in the index.
+ *   <li>{@code changeAt}: stored ISO-8601 instant of the write.
+ *   <li>{@code changeSource}: stored only. Not the indexed {@code source} field, so that replacing or
+ *       deleting the source (a delete by its term) leaves its history alone, and a purged source leaves
+ *       no term in the index.
+ *   <li>{@code changeKind}: stored {@code ADDED}, {@code UPDATED} or {@code REMOVED}.
+ *   <li>{@code changeHash}: stored content hash of the version written (removed, for {@code REMOVED}).
+ * </ul>
+ *
+ * <p>Source and change documents have neither {@code content} nor {@code vector}, so searches never
+ * return them. Change documents were added without a new format version: an older knowhow ignores them
+ * (it reads chunks and sources by kind) and never deletes them (they carry no source term).
  */
 final class IndexLayout {
     /** Version of the layout above, recorded in every commit. */
@@ -93,6 +117,7 @@ final class IndexLayout {
     static final String KIND = "kind";
     static final String KIND_CHUNK = "chunk";
     static final String KIND_SOURCE = "source";
+    static final String KIND_CHANGE = "change";
 
     /** The source key, on chunks and sources, so that one delete-by-term removes a source and all its chunks. */
     static final String SOURCE = "source";
@@ -126,6 +151,13 @@ final class IndexLayout {
     static final String INGESTED_AT = "ingestedAt";
     static final String SOURCE_TAGS = "sourceTags";
     static final String SOURCE_ACCESS_GROUPS = "sourceAccessGroups";
+    static final String FIRST_SEEN_AT = "firstSeenAt";
+
+    static final String CHANGE_SEQ = "changeSeq";
+    static final String CHANGE_AT = "changeAt";
+    static final String CHANGE_SOURCE = "changeSource";
+    static final String CHANGE_KIND = "changeKind";
+    static final String CHANGE_HASH = "changeHash";
 
     private IndexLayout() {}
 
@@ -166,6 +198,7 @@ final class IndexLayout {
         doc.add(new StoredField(SIZE_BYTES, source.sizeBytes()));
         doc.add(new StoredField(CHUNK_COUNT, source.chunkCount()));
         if (source.ingestedAt() != null) doc.add(new StoredField(INGESTED_AT, source.ingestedAt().toString()));
+        if (source.firstSeenAt() != null) doc.add(new StoredField(FIRST_SEEN_AT, source.firstSeenAt().toString()));
         for (String tag : sorted(source.tags())) doc.add(new StoredField(SOURCE_TAGS, tag));
         for (String group : sorted(source.accessGroups())) doc.add(new StoredField(SOURCE_ACCESS_GROUPS, group));
         return doc;
@@ -178,15 +211,47 @@ final class IndexLayout {
     }
 
     static SourceRecord toSource(Document doc) {
-        String ingestedAt = doc.get(INGESTED_AT);
+        Instant ingestedAt = instant(doc, INGESTED_AT);
+        Instant firstSeenAt = doc.get(FIRST_SEEN_AT) == null ? ingestedAt : instant(doc, FIRST_SEEN_AT);
         return new SourceRecord(doc.get(SOURCE), doc.get(CONTENT_HASH), doc.getField(SIZE_BYTES).numericValue().longValue(),
-                intValue(doc, CHUNK_COUNT), ingestedAt == null ? null : Instant.parse(ingestedAt),
+                intValue(doc, CHUNK_COUNT), ingestedAt, firstSeenAt,
                 Set.of(doc.getValues(SOURCE_TAGS)), Set.of(doc.getValues(SOURCE_ACCESS_GROUPS)));
+    }
+
+    static Document changeDocument(long seq, SourceChange change) {
+        Document doc = new Document();
+        doc.add(new StringField(KIND, KIND_CHANGE, Field.Store.NO));
+        doc.add(new NumericDocValuesField(CHANGE_SEQ, seq));
+        doc.add(new StoredField(CHANGE_SEQ, seq));
+        doc.add(new StoredField(CHANGE_AT, change.at().toString()));
+        doc.add(new StoredField(CHANGE_SOURCE, change.source()));
+        doc.add(new StoredField(CHANGE_KIND, change.kind().name()));
+        doc.add(new StoredField(CHANGE_HASH, change.contentHash()));
+        return doc;
+    }
+
+    static SourceChange toChange(Document doc) {
+        return new SourceChange(instant(doc, CHANGE_AT), doc.get(CHANGE_SOURCE), SourceChange.Kind.valueOf(doc.get(CHANGE_KIND)),
+                doc.get(CHANGE_HASH));
+    }
+
+    static long changeSeq(Document doc) {
+        return doc.getField(CHANGE_SEQ).numericValue().longValue();
+    }
+
+    /** The history in the order it was written. */
+    static Sort changeOrder() {
+        return new Sort(new SortField(CHANGE_SEQ, SortField.Type.LONG));
     }
 
     private static String searchableText(Chunk chunk) {
         if (chunk.headingPath().isEmpty()) return chunk.text();
         return String.join("\n", chunk.headingPath()) + "\n" + chunk.text();
+    }
+
+    private static Instant instant(Document doc, String field) {
+        String value = doc.get(field);
+        return value == null ? null : Instant.parse(value);
     }
 
     private static int intValue(Document doc, String field) {

@@ -4,6 +4,7 @@ import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.port.StoreIdentity;
 import org.apache.lucene.document.Document;
@@ -12,6 +13,8 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 
 import java.io.IOException;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import static io.knowhow.store.lucene.IndexLayout.KIND;
+import static io.knowhow.store.lucene.IndexLayout.KIND_CHANGE;
 import static io.knowhow.store.lucene.IndexLayout.KIND_CHUNK;
 import static io.knowhow.store.lucene.IndexLayout.KIND_SOURCE;
 
@@ -66,6 +70,30 @@ final class IndexReads {
         List<Chunk> chunks = access.read(s -> all(s, FilterQueries.ofKind(KIND_CHUNK, source), IndexLayout::toChunk));
         chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         return chunks;
+    }
+
+    List<SourceChange> changes() {
+        return access.read(IndexReads::history);
+    }
+
+    /** The change history on {@code searcher}, oldest first. */
+    static List<SourceChange> history(IndexSearcher searcher) throws IOException {
+        Query changes = new TermQuery(new Term(KIND, KIND_CHANGE));
+        int count = searcher.count(changes);
+        List<SourceChange> result = new ArrayList<>(count);
+        if (count == 0) return result;
+        StoredFields stored = searcher.storedFields();
+        for (ScoreDoc sd : searcher.search(changes, count, IndexLayout.changeOrder()).scoreDocs)
+            result.add(IndexLayout.toChange(stored.document(sd.doc)));
+        return result;
+    }
+
+    /** The largest change sequence number on {@code searcher}; 0 when there is no history. */
+    static long lastChangeSeq(IndexSearcher searcher) throws IOException {
+        Query changes = new TermQuery(new Term(KIND, KIND_CHANGE));
+        Sort newestFirst = new Sort(new SortField(IndexLayout.CHANGE_SEQ, SortField.Type.LONG, true));
+        ScoreDoc[] top = searcher.search(changes, 1, newestFirst).scoreDocs;
+        return top.length == 0 ? 0 : IndexLayout.changeSeq(searcher.storedFields().document(top[0].doc));
     }
 
     static <T> List<T> all(IndexSearcher searcher, Query query, Function<Document, T> mapper) throws IOException {

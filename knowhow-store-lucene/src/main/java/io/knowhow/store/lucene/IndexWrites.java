@@ -9,6 +9,7 @@ import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -114,8 +115,12 @@ final class IndexWrites implements SearcherAccess, Closeable {
     }
 
     private IndexWriterConfig writerConfig() {
+        TieredMergePolicy merges = new TieredMergePolicy();
+        // A purge must leave no deleted document in any segment, not merely fewer than Lucene's default 10%.
+        merges.setForceMergeDeletesPctAllowed(0);
         return new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setMergePolicy(merges)
                 .setCodec(codec(options.vectorFormat()));
     }
 
@@ -161,6 +166,22 @@ final class IndexWrites implements SearcherAccess, Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("Wrote " + what + " to knowledge base " + location
                     + " but could not refresh the searcher: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rewrites every segment that holds deleted documents (deleted sources, replaced versions) and commits,
+     * then deletes the files of the old segments as soon as no searcher of this writer uses them.
+     */
+    void purgeDeleted() {
+        write("purge deleted sources", w -> w.forceMergeDeletes(true));
+        try {
+            // The refresh in write() released the old searcher; files a running query still held are
+            // deleted by this call or by the next commit.
+            writer.deleteUnusedFiles();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Purged knowledge base " + location + " but could not delete the old files: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,8 @@ import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.model.SourceChange;
+import io.knowhow.core.model.SourceChange.Kind;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
@@ -12,6 +14,7 @@ import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.StoreIdentity;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.Directory;
@@ -21,7 +24,9 @@ import org.apache.lucene.util.IOUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.knowhow.store.lucene.IndexLayout.KIND_SOURCE;
 import static io.knowhow.store.lucene.IndexLayout.sourceTerm;
 
 /**
@@ -55,6 +61,10 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     private final ChunkSearch search;
     private final IndexWrites writes;
     private final IndexReads reads;
+    /** Whether writes add to the change history; a store built beside another carries that one's history over. */
+    private final boolean recordsChanges;
+    /** The sequence number of the last change written; guarded by {@code this}, like every write. */
+    private long lastChangeSeq;
 
     private LuceneKnowledgeStore(String location, StoreIdentity identity, LuceneStoreOptions options, ChunkSearch search,
                                  IndexWrites writes) {
@@ -64,6 +74,8 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         this.search = search;
         this.writes = writes;
         this.reads = new IndexReads(writes, search, identity, location);
+        this.recordsChanges = true;
+        this.lastChangeSeq = writes.read(IndexReads::lastChangeSeq);
     }
 
     /** Which embedder and dimension an index was built with, as recorded in its last commit. */
@@ -134,10 +146,12 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             throw e;
         }
         ChunkSearch search = new ChunkSearch(options);
+        IndexWrites writes = null;
         try {
-            IndexWrites writes = IndexWrites.open(directory, location, identity, options, search.searcherFactory());
+            writes = IndexWrites.open(directory, location, identity, options, search.searcherFactory());
             return new LuceneKnowledgeStore(location, identity, options, search, writes);
         } catch (RuntimeException e) {
+            if (writes != null) IOUtils.closeWhileHandlingException(writes);
             search.close();
             throw e;
         }
@@ -148,13 +162,11 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         Objects.requireNonNull(updates, "updates");
         // Everything is checked before the writer sees the first document: a bad chunk must not leave
         // half a source in the writer's buffer.
-        Map<String, List<Document>> blocks = new LinkedHashMap<>();
+        Map<String, SourceUpdate> bySource = new LinkedHashMap<>();
         for (SourceUpdate update : updates) {
             SourceRecord source = update.source();
-            if (blocks.containsKey(source.source()))
+            if (bySource.putIfAbsent(source.source(), update) != null)
                 throw new IllegalArgumentException("Source " + source.source() + " appears twice in one batch of updates");
-            List<Document> docs = new ArrayList<>(update.chunks().size() + 1);
-            docs.add(IndexLayout.sourceDocument(source));
             Set<String> ids = new HashSet<>();
             for (EmbeddedChunk embedded : update.chunks()) {
                 Chunk chunk = embedded.chunk();
@@ -164,26 +176,75 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
                 if (!ids.add(chunk.id()))
                     throw new IllegalArgumentException("Chunk id " + chunk.id() + " appears twice in source " + source.source());
                 IndexIdentity.checkVector(embedded.vector(), "chunk " + chunk.id(), identity, location);
-                docs.add(IndexLayout.chunkDocument(chunk, embedded.vector()));
             }
-            blocks.put(source.source(), docs);
         }
         writes.ensureUsable();
-        if (blocks.isEmpty()) return;
+        if (bySource.isEmpty()) return;
+        // Writes are serialized and refresh the searcher, so it shows the last commit here.
+        Map<String, SourceRecord> previous = writes.read(s -> {
+            Map<String, SourceRecord> found = new HashMap<>();
+            for (String source : bySource.keySet())
+                IndexReads.all(s, FilterQueries.ofKind(KIND_SOURCE, source), IndexLayout::toSource).forEach(r -> found.put(source, r));
+            return found;
+        });
+        Instant now = Instant.now();
+        Map<String, List<Document>> blocks = new LinkedHashMap<>();
+        List<SourceChange> changes = new ArrayList<>();
+        for (SourceUpdate update : bySource.values()) {
+            SourceRecord source = update.source();
+            SourceRecord before = previous.get(source.source());
+            List<Document> docs = new ArrayList<>(update.chunks().size() + 1);
+            docs.add(IndexLayout.sourceDocument(source.withFirstSeenAt(firstSeenAt(source, before))));
+            for (EmbeddedChunk embedded : update.chunks()) docs.add(IndexLayout.chunkDocument(embedded.chunk(), embedded.vector()));
+            blocks.put(source.source(), docs);
+            changes.add(new SourceChange(now, source.source(), before == null ? Kind.ADDED : Kind.UPDATED, source.contentHash()));
+        }
         String what = blocks.size() == 1 ? "replace source " + blocks.keySet().iterator().next() : "replace " + blocks.size() + " sources";
-        // updateDocuments deletes by term and adds the block as one operation; the one commit makes the batch durable.
+        // updateDocuments deletes by term and adds the block as one operation; the history goes into the same
+        // commit, so the one commit makes the batch and its record durable together.
         writes.write(what, w -> {
             for (Map.Entry<String, List<Document>> e : blocks.entrySet()) w.updateDocuments(sourceTerm(e.getKey()), e.getValue());
+            record(w, changes);
         });
+    }
+
+    /** The first version's instant wins; a replacement's own counts only when the store has none. */
+    private static Instant firstSeenAt(SourceRecord update, SourceRecord before) {
+        if (before != null && before.firstSeenAt() != null) return before.firstSeenAt();
+        return update.firstSeenAt() != null ? update.firstSeenAt() : update.ingestedAt();
+    }
+
+    private void record(IndexWriter writer, List<SourceChange> changes) throws IOException {
+        if (!recordsChanges) return;
+        for (SourceChange change : changes) writer.addDocument(IndexLayout.changeDocument(++lastChangeSeq, change));
     }
 
     @Override
     public synchronized boolean deleteSource(String source) {
         Objects.requireNonNull(source, "source");
         // Writes are serialized and refresh the searcher, so it shows the last commit here.
-        boolean present = writes.read(s -> s.count(new TermQuery(sourceTerm(source))) > 0);
-        if (present) writes.write("delete source " + source, w -> w.deleteDocuments(sourceTerm(source)));
-        return present;
+        record Present(boolean any, Optional<SourceRecord> record) {}
+        Present present = writes.read(s -> new Present(s.count(new TermQuery(sourceTerm(source))) > 0,
+                IndexReads.all(s, FilterQueries.ofKind(KIND_SOURCE, source), IndexLayout::toSource).stream().findFirst()));
+        if (!present.any()) return false;
+        String hash = present.record().map(SourceRecord::contentHash).orElse("");
+        writes.write("delete source " + source, w -> {
+            w.deleteDocuments(sourceTerm(source));
+            record(w, List.of(new SourceChange(Instant.now(), source, Kind.REMOVED, hash)));
+        });
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: {@code IndexWriter.forceMergeDeletes} over every segment with a deleted document, then a
+     * commit; the old segment files are deleted once no search of this store uses them. A read-only store
+     * in another process keeps the old files open (not listed in the directory) until it refreshes.
+     */
+    @Override
+    public synchronized void purgeDeleted() {
+        writes.purgeDeleted();
     }
 
     @Override
@@ -204,6 +265,11 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     @Override
     public List<Chunk> chunks(String source) {
         return reads.chunks(source);
+    }
+
+    @Override
+    public List<SourceChange> changes() {
+        return reads.changes();
     }
 
     /** Closes the index; later calls throw {@link IllegalStateException}. Closing twice does nothing. */
