@@ -7,6 +7,7 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.SegmentInfos;
 
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -50,6 +51,37 @@ final class IndexDirectory {
                         + "other files (e.g. " + foreign.get() + "); give the index directory of a knowledge base, "
                         + "or an empty or new directory");
         }
+    }
+
+    /** What a directory's file names say about the index in it. */
+    enum State {
+        /** No index: no commit point and no segment files (maybe a lock or an unfinished first commit). */
+        NONE,
+        /** A commit point ({@code segments_N}) is there. */
+        COMMITTED,
+        /** Segment files without a commit point: a damaged index, never to be replaced by a new one. */
+        SEGMENTS_WITHOUT_COMMIT
+    }
+
+    static State state(String[] files) {
+        if (SegmentInfos.getLastCommitGeneration(files) != -1) return State.COMMITTED;
+        for (String name : files)
+            if (IndexFileNames.CODEC_FILE_PATTERN.matcher(name).matches()) return State.SEGMENTS_WITHOUT_COMMIT;
+        return State.NONE;
+    }
+
+    /**
+     * Refuses to go on when segment files have no commit point: creating an index there would commit an
+     * empty index and delete every segment file that commit does not reference — the whole knowledge base.
+     */
+    static KnowledgeBaseUnavailableException segmentsWithoutCommit(String location) {
+        return new KnowledgeBaseUnavailableException("the index in " + location + " has segment files but no commit point"
+                + " — restore it from a backup (see docs/operations.md); nothing was deleted");
+    }
+
+    /** What a reader says where there is no index yet. */
+    static KnowledgeBaseUnavailableException noIndexYet(String location) {
+        return new KnowledgeBaseUnavailableException("no knowledge base at " + location + " yet: run `knowhow ingest PATH` first");
     }
 
     private static boolean isLuceneFile(String name) {

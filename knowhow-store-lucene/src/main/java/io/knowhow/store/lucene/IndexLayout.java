@@ -30,11 +30,37 @@ import java.util.Set;
  * documents in both directions. This class is the one description of the format: a change here that
  * old indexes cannot read needs a new {@link #FORMAT_VERSION}.
  *
+ * <h2>Knowledge-base directory</h2>
+ *
+ * <p>Opened through {@link LuceneStoreProvider}, a knowledge base directory {@code KB} holds:
+ *
+ * <ul>
+ *   <li>{@code KB/index/}: the index described below — the only directory readers read.
+ *   <li>{@code KB/index.lock}: the writer lock of the knowledge base (a {@code NativeFSLock}: held by the
+ *       operating system for as long as the writing process lives, so a killed writer leaves no stale
+ *       lock). Every writer — ingest, delete, a build beside the index, a backup — holds it while it works;
+ *       readers never wait for it, and take it only for an instant to finish an interrupted swap (below)
+ *       when no writer runs.
+ *   <li>{@code KB/index.reindex/}: present only while an index is being built beside the current one
+ *       ({@code buildBeside}); readers never see it before it is swapped in.
+ *   <li>{@code KB/index.previous/}: present only during a swap. A swap renames {@code index} to
+ *       {@code index.previous} (or creates an empty {@code index.previous} when there was no index), then
+ *       {@code index.reindex} to {@code index}, then deletes {@code index.previous}, syncing the directory
+ *       after each step. A process killed in between leaves one of these states, which the next open of
+ *       any kind completes or undoes ({@link IndexSwap}): {@code previous + reindex}: the new index is
+ *       complete, finish the swap; {@code index + previous}: done, delete the old one;
+ *       {@code index + reindex}: a build that was never swapped in, delete it; {@code previous} alone: put
+ *       it back; {@code reindex} alone: a first build that never finished, delete it.
+ * </ul>
+ *
  * <h2>Index</h2>
  *
  * <p>A plain Lucene index (codec {@code Lucene104}; files, checksums and versions are Lucene's). Vectors
  * use the per-field format chosen by {@link LuceneStoreOptions#vectorFormat()}; Lucene records it per
- * segment, so any {@link VectorFormat} opens any index.
+ * segment, so any {@link VectorFormat} opens any index. A writer holds Lucene's {@code write.lock} in it;
+ * readers never touch it. An index has a commit point ({@code segments_N}); segment files without one
+ * are a damaged index, refused by every open and never replaced by a new index (which would delete
+ * them): restore it from a backup.
  *
  * <p>The commit's user data identifies the index ({@link IndexIdentity}):
  *
@@ -104,6 +130,17 @@ import java.util.Set;
 final class IndexLayout {
     /** Version of the layout above, recorded in every commit. */
     static final int FORMAT_VERSION = 1;
+
+    // ---- the knowledge-base directory
+
+    /** The index of a knowledge base, under its directory. */
+    static final String INDEX_DIR = "index";
+    /** An index being built beside {@link #INDEX_DIR}, until it is swapped in. */
+    static final String REINDEX_DIR = "index.reindex";
+    /** The index being replaced, during a swap only. */
+    static final String PREVIOUS_DIR = "index.previous";
+    /** The writer lock of the knowledge base, beside the index so that a swap never moves it. */
+    static final String LOCK_FILE = "index.lock";
 
     // ---- commit user data
 

@@ -1,25 +1,25 @@
 package io.knowhow.store.lucene;
 
-import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.StoreIdentity;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexWriterConfig.OpenMode;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.store.Lock;
 import org.apache.lucene.util.IOUtils;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -52,6 +52,10 @@ final class IndexWrites implements SearcherAccess, Closeable {
     // failed write) and closing hold the write side. Writes themselves are serialized by the caller.
     private final ReadWriteLock engineLock = new ReentrantReadWriteLock();
     private IndexWriter writer;
+    /** The index's {@code write.lock}, held from before the first writer until close. */
+    private Lock lock;
+    /** {@link #directory} handing {@link #lock} to the writers. */
+    private Directory lockedDirectory;
     private SearcherManager searchers;
     private volatile boolean closed;
     /** Set when a failed write could not even be rolled back; every call is refused then. */
@@ -68,13 +72,16 @@ final class IndexWrites implements SearcherAccess, Closeable {
 
     /**
      * Opens the writer on {@code directory}, which it then owns and closes; creates an index recording
-     * {@code identity} when there is none. A refused open leaves the directory as it found it.
+     * {@code identity} when there is none. Waits up to {@code wait} for another writer to let go of the
+     * index. A refused open leaves the directory as it found it.
+     *
+     * @throws io.knowhow.core.port.KnowledgeBaseBusyException when another writer still holds it after {@code wait}
      */
     static IndexWrites open(Directory directory, String location, StoreIdentity identity, LuceneStoreOptions options,
-                            SearcherFactory searcherFactory) {
+                            SearcherFactory searcherFactory, Duration wait) {
         IndexWrites writes = new IndexWrites(directory, location, identity, options, searcherFactory);
         try {
-            writes.start();
+            writes.start(wait);
             return writes;
         } catch (RuntimeException e) {
             // A refused open must leave the directory as it found it: roll back, never commit on close.
@@ -86,27 +93,29 @@ final class IndexWrites implements SearcherAccess, Closeable {
                     e.addSuppressed(suppressed);
                 }
             }
-            IOUtils.closeWhileHandlingException(directory, writes.analyzer);
+            IOUtils.closeWhileHandlingException(writes.lock, directory, writes.analyzer);
             throw e;
         }
     }
 
-    private void start() {
+    private void start(Duration wait) {
         engineLock.writeLock().lock();
         try {
-            writer = new IndexWriter(directory, writerConfig());
-            // The writer holds the lock now, so nobody else can create or change the index under us;
-            // IndexWriter writes no commit by itself, so this tells a new index from an existing one.
-            if (DirectoryReader.indexExists(directory)) {
-                IndexIdentity.check(commitData(writer), identity, location);
-            } else {
+            // The lock first, then the look at the files: an IndexWriter deletes every file no commit references
+            // as soon as it is constructed, so the check must come before it, and nobody may change the files in between.
+            lock = WriterLock.obtain(directory, IndexWriter.WRITE_LOCK_NAME, wait, location);
+            IndexDirectory.State state = IndexDirectory.state(directory.listAll());
+            if (state == IndexDirectory.State.SEGMENTS_WITHOUT_COMMIT) throw IndexDirectory.segmentsWithoutCommit(location);
+            lockedDirectory = new WriterLock.HeldLockDirectory(directory, IndexWriter.WRITE_LOCK_NAME, lock);
+            boolean create = state == IndexDirectory.State.NONE;
+            writer = new IndexWriter(lockedDirectory, writerConfig(create ? OpenMode.CREATE : OpenMode.APPEND));
+            if (create) {
                 writer.setLiveCommitData(IndexIdentity.commitData(identity).entrySet());
                 writer.commit();
+            } else {
+                IndexIdentity.check(commitData(writer), identity, location);
             }
             searchers = new SearcherManager(writer, searcherFactory);
-        } catch (LockObtainFailedException e) {
-            throw new KnowledgeBaseUnavailableException("Knowledge base " + location + " is in use by another knowhow "
-                    + "process (it holds " + IndexWriter.WRITE_LOCK_NAME + "): stop that process, or use another --kb", e);
         } catch (IOException e) {
             throw IndexDirectory.openFailure(e, location);
         } finally {
@@ -114,12 +123,12 @@ final class IndexWrites implements SearcherAccess, Closeable {
         }
     }
 
-    private IndexWriterConfig writerConfig() {
+    private IndexWriterConfig writerConfig(OpenMode mode) {
         TieredMergePolicy merges = new TieredMergePolicy();
         // A purge must leave no deleted document in any segment, not merely fewer than Lucene's default 10%.
         merges.setForceMergeDeletesPctAllowed(0);
         return new IndexWriterConfig(analyzer)
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setOpenMode(mode)
                 .setMergePolicy(merges)
                 .setCodec(codec(options.vectorFormat()));
     }
@@ -195,7 +204,7 @@ final class IndexWrites implements SearcherAccess, Closeable {
             }
             IOUtils.closeWhileHandlingException(searchers);
             try {
-                writer = new IndexWriter(directory, writerConfig());
+                writer = new IndexWriter(lockedDirectory, writerConfig(OpenMode.APPEND));
                 searchers = new SearcherManager(writer, searcherFactory);
             } catch (IOException | RuntimeException e) {
                 cause.addSuppressed(e);
@@ -240,7 +249,7 @@ final class IndexWrites implements SearcherAccess, Closeable {
             closed = true;
             // Closing the writer waits for running merges and commits them. It commits no documents:
             // each write committed its own, and a failed one was rolled back at once.
-            IOUtils.close(searchers, writer, directory, analyzer);
+            IOUtils.close(searchers, writer, lock, directory, analyzer);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not close knowledge base " + location + ": " + e.getMessage(), e);
         } finally {

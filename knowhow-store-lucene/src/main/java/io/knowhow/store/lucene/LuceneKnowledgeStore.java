@@ -9,6 +9,7 @@ import io.knowhow.core.model.SourceChange.Kind;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
+import io.knowhow.core.port.KnowledgeBaseBusyException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.StoreIdentity;
@@ -21,9 +22,11 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +65,9 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     private final IndexWrites writes;
     private final IndexReads reads;
     /** Whether writes add to the change history; a store built beside another carries that one's history over. */
-    private final boolean recordsChanges;
+    private boolean recordsChanges = true;
+    /** Closed after the index; set by the provider. */
+    private Closeable alsoClose;
     /** The sequence number of the last change written; guarded by {@code this}, like every write. */
     private long lastChangeSeq;
 
@@ -74,7 +79,6 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         this.search = search;
         this.writes = writes;
         this.reads = new IndexReads(writes, search, identity, location);
-        this.recordsChanges = true;
         this.lastChangeSeq = writes.read(IndexReads::lastChangeSeq);
     }
 
@@ -104,21 +108,41 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     }
 
     /**
-     * Opens the store in {@code indexDir}, creating the directory and an empty index when there is none.
+     * Opens the store in {@code indexDir}, creating the directory and an empty index when there is none;
+     * fails at once when another writer has it open.
      *
      * @param embedderId the id of the embedder whose vectors this store holds ({@code EmbedderInfo.id()})
      * @param dimension  the length of those vectors
      * @throws IncompatibleKnowledgeBaseException if the index was built with another embedder id,
      *                                            dimension or layout version
-     * @throws KnowledgeBaseUnavailableException  if another process has it open, the directory holds files
-     *                                            that are not a knowhow index, or the index is damaged
+     * @throws KnowledgeBaseBusyException         if another writer has it open
+     * @throws KnowledgeBaseUnavailableException  if the directory holds files that are not a knowhow index,
+     *                                            or the index is damaged (segment files without a commit
+     *                                            point are refused, never replaced)
      */
     public static LuceneKnowledgeStore open(Path indexDir, String embedderId, int dimension, LuceneStoreOptions options) {
+        return open(indexDir, identity(indexDir, embedderId, dimension, options), options, Duration.ZERO);
+    }
+
+    /**
+     * Opens the store in {@code indexDir} for writing, creating the directory and an empty index when there
+     * is none. One writer at a time: when another holds the index, waits up to {@code wait} for it.
+     * (Through {@link LuceneStoreProvider}, the knowledge base's own writer lock is taken first.)
+     *
+     * @throws KnowledgeBaseBusyException when another writer still holds the index after {@code wait}
+     * @see #open(Path, String, int, LuceneStoreOptions)
+     */
+    public static LuceneKnowledgeStore open(Path indexDir, StoreIdentity identity, LuceneStoreOptions options, Duration wait) {
         Objects.requireNonNull(indexDir, "indexDir");
+        return open(indexDir, indexDir.toAbsolutePath().normalize().toString(), identity, options, wait);
+    }
+
+    /** {@link #open(Path, StoreIdentity, LuceneStoreOptions, Duration)} naming the knowledge base {@code location} in messages. */
+    static LuceneKnowledgeStore open(Path indexDir, String location, StoreIdentity identity, LuceneStoreOptions options, Duration wait) {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(wait, "wait");
         Path dir = indexDir.toAbsolutePath().normalize();
-        String location = dir.toString();
-        IndexIdentity.of(location, embedderId, dimension, options);
+        IndexIdentity.of(location, identity.embedderId(), identity.dimension(), options);
         IndexDirectory.prepareForWriting(dir, location);
         Directory directory;
         try {
@@ -126,7 +150,7 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
         } catch (IOException e) {
             throw new KnowledgeBaseUnavailableException("Cannot open knowledge base " + location + ": " + e, e);
         }
-        return open(directory, location, embedderId, dimension, options);
+        return open(directory, location, identity, options, wait);
     }
 
     /**
@@ -145,16 +169,44 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             IOUtils.closeWhileHandlingException(directory);
             throw e;
         }
+        return open(directory, location, identity, options, Duration.ZERO);
+    }
+
+    private static LuceneKnowledgeStore open(Directory directory, String location, StoreIdentity identity,
+                                             LuceneStoreOptions options, Duration wait) {
         ChunkSearch search = new ChunkSearch(options);
         IndexWrites writes = null;
         try {
-            writes = IndexWrites.open(directory, location, identity, options, search.searcherFactory());
+            writes = IndexWrites.open(directory, location, identity, options, search.searcherFactory(), wait);
             return new LuceneKnowledgeStore(location, identity, options, search, writes);
         } catch (RuntimeException e) {
             if (writes != null) IOUtils.closeWhileHandlingException(writes);
             search.close();
             throw e;
         }
+    }
+
+    private static StoreIdentity identity(Path indexDir, String embedderId, int dimension, LuceneStoreOptions options) {
+        Objects.requireNonNull(indexDir, "indexDir");
+        Objects.requireNonNull(options, "options");
+        return IndexIdentity.of(indexDir.toAbsolutePath().normalize().toString(), embedderId, dimension, options);
+    }
+
+    /** Makes {@link #close()} close {@code resource} too, last: the knowledge base's writer lock. */
+    synchronized void closeWith(Closeable resource) {
+        alsoClose = resource;
+    }
+
+    /**
+     * Adds {@code history} to this (new, empty) store in one commit, and stops recording changes: a store built
+     * beside another to re-embed the same sources carries that one's history instead of one "added" per source.
+     */
+    synchronized void carryOverHistory(List<SourceChange> history) {
+        recordsChanges = false;
+        if (history.isEmpty()) return;
+        writes.write("carry over the change history", w -> {
+            for (SourceChange change : history) w.addDocument(IndexLayout.changeDocument(++lastChangeSeq, change));
+        });
     }
 
     @Override
@@ -279,6 +331,8 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
             writes.close();
         } finally {
             search.close();
+            IOUtils.closeWhileHandlingException(alsoClose);
+            alsoClose = null;
         }
     }
 

@@ -7,6 +7,7 @@ import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
+import io.knowhow.core.port.KnowledgeBaseBusyException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.KnowledgeStoreContract;
@@ -153,8 +154,9 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
         ingest("a", "alpha");
 
         assertThatThrownBy(() -> LuceneKnowledgeStore.open(dir, EMBEDDER_ID, DIMENSION))
-                .isInstanceOf(KnowledgeBaseUnavailableException.class)
-                .hasMessageContaining(dir + " is in use by another knowhow process");
+                .isInstanceOf(KnowledgeBaseBusyException.class)
+                .hasMessageContaining("knowledge base " + dir + " is busy: another knowhow process is writing to it (waited 0.0 s)")
+                .hasMessageContaining("try again later or give a longer --wait");
 
         assertThat(store.chunks("a")).as("the first store is unaffected").hasSize(1);
         ingest("b", "bravo");
