@@ -1,6 +1,7 @@
 package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.Hit;
+import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
 import org.apache.lucene.analysis.Analyzer;
@@ -45,7 +46,8 @@ import static io.knowhow.store.lucene.IndexLayout.VECTOR;
  * {@link LuceneStoreOptions#denseCandidates()} neighbours from the graph and rescores them with the float
  * vectors; its score is the cosine. HYBRID runs both at once and fuses their lists of {@code max(50, 5k)}
  * each by {@link LuceneStoreOptions#fusion()}; its score is the fused one. Filters are clauses of the query
- * (and the filter of the vector search), so the top-k is taken among matching chunks only.
+ * (and the filter of the vector search), so the top-k is taken among matching chunks only. BM25 scores a
+ * restricted reader's chunks with statistics over what that reader may read ({@link ReaderStatistics}).
  */
 final class ChunkSearch implements Closeable {
     /** Fewest candidates each list brings to fusion; a short list would make fusion a coin toss. */
@@ -63,6 +65,7 @@ final class ChunkSearch implements Closeable {
      * core, where it would only add hand-offs. Threads are daemons: an unclosed store does not hold the JVM.
      */
     private final ExecutorService pool = searchPool();
+    private final ReaderStatistics statistics = new ReaderStatistics();
 
     ChunkSearch(LuceneStoreOptions options) {
         this.options = options;
@@ -81,18 +84,19 @@ final class ChunkSearch implements Closeable {
     /** The request's hits on {@code searcher}; the query vector is expected to have been checked. */
     List<Hit> retrieve(IndexSearcher searcher, SearchRequest request) throws IOException {
         Query filter = FilterQueries.of(request.filter());
+        Reader reader = request.filter().reader();
         int k = request.k();
         return switch (request.mode()) {
-            case BM25 -> hits(searcher, bm25(searcher, request.text(), filter, k));
+            case BM25 -> hits(searcher, bm25(searcher, request.text(), filter, reader, k));
             case DENSE -> hits(searcher, dense(searcher, request.vector(), filter, k));
             case HYBRID -> {
                 int n = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_FUSION_CANDIDATES, (long) FUSION_CANDIDATES_PER_HIT * k));
                 // The two halves are independent: BM25 on another thread while this one walks the graph.
                 CompletableFuture<TopDocs> lexical = pool == null
-                        ? CompletableFuture.completedFuture(bm25(searcher, request.text(), filter, n))
+                        ? CompletableFuture.completedFuture(bm25(searcher, request.text(), filter, reader, n))
                         : CompletableFuture.supplyAsync(() -> {
                             try {
-                                return bm25(searcher, request.text(), filter, n);
+                                return bm25(searcher, request.text(), filter, reader, n);
                             } catch (IOException e) {
                                 throw new UncheckedIOException(e);
                             }
@@ -109,10 +113,11 @@ final class ChunkSearch implements Closeable {
         analyzer.close();
     }
 
-    private TopDocs bm25(IndexSearcher searcher, String text, Query filter, int n) throws IOException {
+    private TopDocs bm25(IndexSearcher searcher, String text, Query filter, Reader reader, int n) throws IOException {
         Query words = queryBuilder.createBooleanQuery(CONTENT, text);
         if (words == null) return NO_DOCS; // nothing left after analysis: stop words or punctuation only
-        return searcher.search(FilterQueries.filtered(words, filter), n);
+        // Scores from statistics over what this reader may read only: see ReaderStatistics.
+        return statistics.searcherFor(searcher, reader, pool).search(FilterQueries.filtered(words, filter), n);
     }
 
     private TopDocs dense(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {
