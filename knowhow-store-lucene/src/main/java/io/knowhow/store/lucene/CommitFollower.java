@@ -26,13 +26,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * an interrupted writer left behind.
  *
  * <p><b>Refresh policy.</b> A read first checks whether a newer commit exists, at most once per
- * {@code checkInterval} (zero: on every read), then searches the newest commit it knows. The check lists the
- * index directory and compares the highest {@code segments_N} generation with the one it has open — about
- * 10 µs, against 0.3–2 ms for a search (figures in docs/operations.md) — so by default it runs on every
- * read, and a commit is visible to the next read after it. Only when the generation changed does it open
- * the new commit ({@code DirectoryReader.openIfChanged}, which reuses the unchanged segments and retries
- * when the writer deletes the commit it was reading). One read at a time refreshes; the others meanwhile
- * use the commit they have.
+ * {@code checkInterval} (zero, the default: on every read), then searches the newest commit it knows. The
+ * check is one {@code stat} of the index directory: a commit creates and renames files in it, which moves
+ * the directory's modification time, so an unchanged time means no new commit. Only when the time moved —
+ * or is less than {@value #SETTLE_MILLIS} ms old, as a file system with coarse timestamps could show the
+ * same time for two changes — does it list the directory and compare the highest {@code segments_N}
+ * generation with the one it has open; and only when that differs does it open the new commit
+ * ({@code DirectoryReader.openIfChanged}, which reuses unchanged segments and retries when the writer
+ * deletes the commit it was reading). {@code bench/run StoreBench} (docs/operations.md): the stat costs a
+ * few microseconds, the listing tens, a BM25 search 0.3–2 ms; so the default checks every read and a commit
+ * is visible to the next read after it. One read at a time checks; the others use the commit they have.
  *
  * <p>An index that moves — a swap puts a new index directory in place of the old one — is found again by
  * its {@link Place}: the directory is compared by its file key (inode) each check, and reopened from
@@ -40,19 +43,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * then throw {@link IncompatibleKnowledgeBaseException} until the store is reopened with that embedder.
  */
 final class CommitFollower implements SearcherAccess, Closeable {
-    /** Where the index is now: its directory and a key that changes when it is replaced by another. */
-    record Place(Directory directory, Object key) {}
+    /**
+     * Where the index is now: its directory, a key that changes when another directory replaces it, and the
+     * directory's last-modified time in milliseconds ({@link #UNKNOWN} when the locator cannot tell).
+     */
+    record Place(Directory directory, Object key, long modifiedMillis) {
+        static final long UNKNOWN = Long.MIN_VALUE;
+
+        boolean sameDirectory(Place other) {
+            return other != null && directory == other.directory && key.equals(other.key);
+        }
+    }
 
     /** Finds the index each check; for a fixed directory it is always the same place. */
     @FunctionalInterface
     interface Locator {
         /**
          * @param current the place in use (null on the first call)
-         * @return {@code current} when the index is still there, a new place when another index replaced it,
-         *         or null when it is momentarily nowhere (a swap between its two renames)
+         * @return the place with {@code current}'s directory when the index is still there, a new directory when
+         *         another index replaced it, or null when it is momentarily nowhere (a swap between its renames)
          */
         Place locate(Place current) throws IOException;
     }
+
+    /** How old a directory's modification time must be before an unchanged one is trusted to mean no change. */
+    static final long SETTLE_MILLIS = 2_000;
 
     private record Snapshot(IndexSearcher searcher, Place place, long generation) {}
 
@@ -66,6 +81,8 @@ final class CommitFollower implements SearcherAccess, Closeable {
     private final List<Directory> directories = new ArrayList<>();
     private volatile Snapshot current;
     private volatile long lastCheck;
+    /** The directory's modification time when it was last listed; guarded by {@link #refreshing}. */
+    private long listedAtModified = Place.UNKNOWN;
     private volatile boolean closed;
     /** Set when a newer commit holds another embedder's vectors; every read throws it. */
     private volatile RuntimeException incompatible;
@@ -159,19 +176,24 @@ final class CommitFollower implements SearcherAccess, Closeable {
     private Snapshot refreshed(Snapshot old) throws IOException {
         Place place = locator.locate(old.place());
         if (place == null) return old;
-        if (place != old.place()) return openAt(place);
+        if (!place.sameDirectory(old.place())) return openAt(place);
+        long modified = place.modifiedMillis();
+        if (modified != Place.UNKNOWN && modified == listedAtModified && System.currentTimeMillis() - modified > SETTLE_MILLIS)
+            return old;
         long generation = SegmentInfos.getLastCommitGeneration(place.directory().listAll());
+        listedAtModified = modified;
         if (generation == old.generation() || generation == -1) return old;
         DirectoryReader oldReader = (DirectoryReader) old.searcher().getIndexReader();
         DirectoryReader newer = DirectoryReader.openIfChanged(oldReader);
         if (newer == null) return old;
-        return snapshot(newer, place, oldReader);
+        return snapshot(newer, old.place(), oldReader);
     }
 
     private Snapshot openAt(Place place) throws IOException {
         synchronized (directories) {
             if (!directories.contains(place.directory())) directories.add(place.directory());
         }
+        listedAtModified = place.modifiedMillis();
         return snapshot(DirectoryReader.open(place.directory()), place, null);
     }
 

@@ -6,8 +6,10 @@ import io.knowhow.core.port.KnowledgeBaseBusyException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.ReadableKnowledgeStore;
+import io.knowhow.core.port.StoreCheck;
 import io.knowhow.core.port.StoreIdentity;
 import io.knowhow.core.port.StoreLocation;
+import io.knowhow.core.port.StoreMaintenance;
 import io.knowhow.core.port.StoreProvider;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.SegmentInfos;
@@ -42,6 +44,8 @@ import java.util.Optional;
  *       {@link KnowledgeBaseBusyException}.
  *   <li>{@link #buildBeside}: a new index in {@code KB/index.reindex}, built while holding the writer lock
  *       (no ingest interleaves), carrying over the change history, swapped in by renames.
+ *   <li>{@link #check}: Lucene's CheckIndex plus knowhow's rules, read-only; {@link #backup}: a verified copy
+ *       of the last commit while readers keep serving (docs/operations.md).
  * </ul>
  *
  * <p>Every open first completes or undoes a swap or build that a killed process left half done (a reader
@@ -52,7 +56,7 @@ import java.util.Optional;
  * (1–10000), {@value #READER_CHECK_MS} (how often a reader looks for a newer commit, in milliseconds; 0, the
  * default, checks before every read).
  */
-public final class LuceneStoreProvider implements StoreProvider {
+public final class LuceneStoreProvider implements StoreProvider, StoreMaintenance {
     /** The {@code store.kind} of this provider. */
     public static final String KIND = "lucene";
     public static final String VECTOR_FORMAT = "store.vector-format";
@@ -164,6 +168,72 @@ public final class LuceneStoreProvider implements StoreProvider {
         }
     }
 
+    // ---- maintenance
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Lucene's {@code CheckIndex} at integrity level (every file's checksum, every segment readable and
+     * consistent), without the write lock and without writing; then knowhow's rules: the commit records
+     * format and embedder, and every source's manifest entry counts exactly its stored chunks. Segment
+     * files without a commit point are reported as a problem rather than thrown.
+     */
+    @Override
+    public StoreCheck check(StoreLocation location) {
+        Path kbDir = location.kbDir();
+        String name = kbDir.toString();
+        Path index = Files.isDirectory(kbDir) ? IndexSwap.readable(kbDir) : null;
+        if (index == null) throw IndexDirectory.noIndexYet(name);
+        try (Directory dir = FSDirectory.open(index)) {
+            return switch (IndexDirectory.state(dir.listAll())) {
+                case NONE -> throw IndexDirectory.noIndexYet(name);
+                case SEGMENTS_WITHOUT_COMMIT -> new StoreCheck(false, 0, 0,
+                        List.of(IndexDirectory.segmentsWithoutCommit(name).getMessage()));
+                case COMMITTED -> IndexCheck.run(dir);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not check knowledge base " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Holds the knowledge base's writer lock while it copies the files of the last commit into
+     * {@code TARGET/index} (through {@code TARGET/index.partial}, verified, then renamed), so no commit deletes
+     * them meanwhile. Readers are not affected.
+     */
+    @Override
+    public void backup(StoreLocation location, Path target, Duration wait) {
+        Objects.requireNonNull(target, "target");
+        Path kbDir = location.kbDir();
+        String name = kbDir.toString();
+        Path to = target.toAbsolutePath().normalize();
+        try {
+            if (!IndexBackup.usableTarget(to))
+                throw new IllegalArgumentException("Cannot back knowledge base " + name + " up into " + to
+                        + ": it exists and is not an empty directory; give a new directory");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot back knowledge base " + name + " up into " + to + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(kbDir) || IndexSwap.readable(kbDir) == null) throw IndexDirectory.noIndexYet(name);
+        try (Lock kbLock = lockKnowledgeBase(kbDir, wait, name)) {
+            IndexSwap.recover(kbDir);
+            Path index = IndexSwap.index(kbDir);
+            try (Directory dir = FSDirectory.open(index)) {
+                switch (IndexDirectory.state(dir.listAll())) {
+                    case NONE -> throw IndexDirectory.noIndexYet(name);
+                    case SEGMENTS_WITHOUT_COMMIT -> throw IndexDirectory.segmentsWithoutCommit(name);
+                    case COMMITTED -> { }
+                }
+            }
+            IndexBackup.copy(index, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not back knowledge base " + name + " up into " + to + " (what was copied is in "
+                    + to.resolve("index.partial") + ", not a usable backup): " + e.getMessage(), e);
+        }
+    }
+
     // ---- helpers
 
     /** The history of the index in {@code indexDir}, read without a lock (the caller holds the writer's); empty when none. */
@@ -250,34 +320,33 @@ public final class LuceneStoreProvider implements StoreProvider {
         @Override
         public CommitFollower.Place locate(CommitFollower.Place current) throws IOException {
             Path path = IndexSwap.index(kbDir);
-            Object key = key(path);
-            if (key == null) {
+            BasicFileAttributes attributes = attributes(path);
+            if (attributes == null) {
                 path = IndexSwap.readable(kbDir);
                 if (path == null) return null;
-                key = key(path);
-                if (key == null) return null;
+                attributes = attributes(path);
+                if (attributes == null) return null;
             }
-            if (current != null && current.key().equals(key)) return current;
+            Object fileKey = attributes.fileKey();
+            Object key = List.of(path, fileKey != null ? fileKey : attributes.creationTime());
+            long modified = attributes.lastModifiedTime().toMillis();
+            if (current != null && current.key().equals(key)) return new CommitFollower.Place(current.directory(), key, modified);
             if (firstDirectory != null && path.equals(firstPath)) {
                 Directory d = firstDirectory;
                 firstDirectory = null;
                 firstPath = null;
-                return new CommitFollower.Place(d, key);
+                return new CommitFollower.Place(d, key, modified);
             }
             if (IndexDirectory.state(list(path)) != IndexDirectory.State.COMMITTED) return null;
-            return new CommitFollower.Place(FSDirectory.open(path), key);
+            return new CommitFollower.Place(FSDirectory.open(path), key, modified);
         }
 
-        /** The path and the identity of the directory at it (inode where the file system has one); null when absent. */
-        private static Object key(Path path) {
+        /** The directory's attributes: the inode (where the file system has one) tells one directory from its replacement. */
+        private static BasicFileAttributes attributes(Path path) throws IOException {
             try {
-                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                Object fileKey = attributes.fileKey();
-                return List.of(path, fileKey != null ? fileKey : attributes.creationTime());
+                return Files.readAttributes(path, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
                 return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
 
