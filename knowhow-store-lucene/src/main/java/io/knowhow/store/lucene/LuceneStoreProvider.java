@@ -59,8 +59,11 @@ import java.util.Optional;
 public final class LuceneStoreProvider implements StoreProvider, StoreMaintenance {
     /** The {@code store.kind} of this provider. */
     public static final String KIND = "lucene";
+    /** Setting: how vectors are kept in the graph ({@link VectorFormat}), for segments written from now on. */
     public static final String VECTOR_FORMAT = "store.vector-format";
+    /** Setting: neighbours a dense search collects before keeping the best k ({@link LuceneStoreOptions#denseCandidates()}). */
     public static final String DENSE_CANDIDATES = "store.dense-candidates";
+    /** Setting: how often, in milliseconds, a reader looks for a newer commit; 0 (default): before every read. */
     public static final String READER_CHECK_MS = "store.reader-check-ms";
 
     /** For {@link java.util.ServiceLoader}. */
