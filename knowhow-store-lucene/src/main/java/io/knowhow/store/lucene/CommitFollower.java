@@ -190,11 +190,23 @@ final class CommitFollower implements SearcherAccess, Closeable {
     }
 
     private Snapshot openAt(Place place) throws IOException {
+        boolean added;
         synchronized (directories) {
-            if (!directories.contains(place.directory())) directories.add(place.directory());
+            added = !directories.contains(place.directory()) && directories.add(place.directory());
         }
-        listedAtModified = place.modifiedMillis();
-        return snapshot(DirectoryReader.open(place.directory()), place, null);
+        try {
+            listedAtModified = place.modifiedMillis();
+            return snapshot(DirectoryReader.open(place.directory()), place, null);
+        } catch (IOException | RuntimeException e) {
+            // A directory no snapshot reads from: close it now rather than keep one per failed attempt.
+            if (added) {
+                synchronized (directories) {
+                    directories.remove(place.directory());
+                }
+                IOUtils.closeWhileHandlingException(place.directory());
+            }
+            throw e;
+        }
     }
 
     private Snapshot snapshot(DirectoryReader reader, Place place, IndexReader previous) throws IOException {

@@ -47,9 +47,13 @@ import static io.knowhow.store.lucene.IndexLayout.sourceTerm;
  * killed during a write leaves the previous commit on disk, which the next open reads; the files the
  * interrupted write left behind are deleted then, so running the write again gives no duplicates.
  *
- * <p>Writes are serialized and visible to the next {@link #retrieve} when they return (the searcher is
- * refreshed after each commit). Reads run concurrently with each other and with writes. A write that
- * fails rolls the index back to its last commit and throws; the store stays usable.
+ * <p>This is the writer: it holds the index's {@code write.lock} (and, opened through
+ * {@link LuceneStoreProvider}, the knowledge base's {@code index.lock}) until closed, so there is one per
+ * index; readers open a {@link LuceneReadableKnowledgeStore} instead, beside it. Writes are serialized and
+ * visible to the next {@link #retrieve} when they return (the searcher is refreshed after each commit).
+ * Reads run concurrently with each other and with writes. A write that fails rolls the index back to its
+ * last commit and throws; the store stays usable. Each write also records its changes
+ * ({@link #changes()}) in the same commit.
  *
  * <p>The on-disk layout is described field by field in {@link IndexLayout}; searching in
  * {@link ChunkSearch}.
