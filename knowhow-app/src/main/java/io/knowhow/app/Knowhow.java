@@ -20,6 +20,7 @@ import io.knowhow.core.model.Filter;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.SearchMode;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.Embedder;
@@ -28,8 +29,10 @@ import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseBusyException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.ReadableKnowledgeStore;
+import io.knowhow.core.port.StoreCheck;
 import io.knowhow.core.port.StoreIdentity;
 import io.knowhow.core.port.StoreLocation;
+import io.knowhow.core.port.StoreMaintenance;
 import io.knowhow.core.port.StoreProvider;
 import io.knowhow.core.port.TokenCounter;
 import io.knowhow.core.port.UnreadableDocumentException;
@@ -218,6 +221,45 @@ public final class Knowhow implements AutoCloseable {
         return reading().sources().stream().filter(s -> reader.mayRead(s.accessGroups())).toList();
     }
 
+    /**
+     * The history of additions, updates and removals, oldest first, as far as {@code reader} may know of it: changes
+     * to sources it may read now. Removed sources are named to the unrestricted reader only.
+     */
+    public List<SourceChange> changes(Reader reader) {
+        List<SourceChange> all = reading().changes();
+        if (reader.seesAll()) return all;
+        Map<String, SourceRecord> visible = new java.util.HashMap<>();
+        for (SourceRecord s : sources(reader)) visible.put(s.source(), s);
+        return all.stream().filter(c -> visible.containsKey(c.source())).toList();
+    }
+
+    /** Checks the store's files without changing them (Lucene's CheckIndex and knowhow's own rules). */
+    public StoreCheck check() {
+        if (!(storeProvider() instanceof StoreMaintenance maintenance))
+            throw new IllegalArgumentException("store.kind '" + storeProvider().kind() + "' has no check here: use the store's own tools");
+        if (!exists()) throw new IllegalArgumentException("no knowledge base at " + kbDir + " to check");
+        return maintenance.check(location());
+    }
+
+    /**
+     * Copies the knowledge base — the last commit of its store, and its config.yaml — into {@code target}, a new
+     * directory that opens as the same knowledge base. Readers keep serving meanwhile. Models named by absolute
+     * paths in the config (tuned.model, ...) are not copied.
+     */
+    public void backup(Path target) {
+        if (!(storeProvider() instanceof StoreMaintenance maintenance))
+            throw new IllegalArgumentException("store.kind '" + storeProvider().kind() + "' has no backup here: use the store's own tools");
+        if (!exists()) throw new IllegalArgumentException("no knowledge base at " + kbDir + " to back up");
+        Path dest = target.toAbsolutePath().normalize();
+        maintenance.backup(location(), dest, StoreSettings.fromConfig(config).writeWait());
+        try {
+            if (Files.exists(config.file())) Files.copy(config.file(), dest.resolve(KnowhowConfig.FILE));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the index was backed up into " + dest + " but " + config.file()
+                    + " could not be copied: " + e.getMessage(), e);
+        }
+    }
+
     /** The chunks of one source, in order; empty when the reader may not see it or it does not exist. */
     public List<Chunk> chunks(String source, Reader reader) {
         return reading().chunks(source).stream().filter(c -> reader.mayRead(c.accessGroups())).toList();
@@ -228,6 +270,14 @@ public final class Knowhow implements AutoCloseable {
      * or a folder, which removes every source under it.
      */
     public DeleteResult delete(List<String> names) {
+        return delete(names, false);
+    }
+
+    /**
+     * Removes sources like {@link #delete(List)}; with {@code purge}, also rewrites the store so the removed text
+     * is in none of its files (for a leaked secret or personal data; costs more than a plain delete).
+     */
+    public DeleteResult delete(List<String> names, boolean purge) {
         return withWriter(store -> {
             List<String> deleted = new ArrayList<>();
             List<String> unmatched = new ArrayList<>();
@@ -239,6 +289,7 @@ public final class Knowhow implements AutoCloseable {
                 if (matches.isEmpty()) unmatched.add(given);
                 for (String s : matches) if (store.deleteSource(s)) deleted.add(s);
             }
+            if (purge) store.purgeDeleted();
             return new DeleteResult(deleted, unmatched);
         });
     }
@@ -471,8 +522,6 @@ public final class Knowhow implements AutoCloseable {
     /** Runs {@code work} on the store opened for writing, then closes it; the next read sees the writes. */
     private <T> T withWriter(WriteWork<T> work) {
         StoreIdentity identity = StoreIdentity.of(embedder().info());
-        // The embedded store's reader and writer share one lock today; the next read reopens the reader.
-        closeReading();
         KnowledgeStore store;
         Duration wait = StoreSettings.fromConfig(config).writeWait();
         try {

@@ -2,6 +2,8 @@ package io.knowhow.cli;
 
 import io.knowhow.app.Knowhow;
 import io.knowhow.app.json.JsonViews;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,11 +19,31 @@ final class SourcesCommand extends KbCommand {
     @Option(names = "--json", description = "print as JSON")
     boolean json;
 
+    @Option(names = "--history", description = "list the additions, updates and removals instead, oldest first")
+    boolean history;
+
     @Mixin
     RetrievalOptions.ReaderOptions reader;
 
+    private int history(Knowhow kb) {
+        List<SourceChange> changes = kb.changes(reader.reader());
+        if (json) {
+            ObjectNode root = JsonViews.object();
+            root.put("kb", kb.directory().toString());
+            root.set("changes", JsonViews.changes(changes));
+            out().println(JsonViews.pretty(root));
+            return 0;
+        }
+        if (changes.isEmpty()) out().println("No changes recorded in " + kb.directory() + " that this reader may see.");
+        for (SourceChange c : changes)
+            out().printf("%s  %-7s  %s%n", c.at().toString().substring(0, 19).replace('T', ' '), c.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    Terminal.line(c.source()));
+        return 0;
+    }
+
     @Override
     int run(Knowhow kb) {
+        if (history) return history(kb);
         List<SourceRecord> sources = kb.sources(reader.reader());
         if (json) {
             out().println(JsonViews.pretty(JsonViews.sources(kb.directory(), sources)));

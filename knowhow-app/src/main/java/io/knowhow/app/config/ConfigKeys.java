@@ -30,6 +30,14 @@ public final class ConfigKeys {
     public static final ConfigKey STORE_WAIT_SECONDS = key("store.wait-seconds", new Whole(0, 86_400), "30",
             "how long a write (ingest, delete, reindex) waits for another writer of the same knowledge base before failing as busy; readers never wait");
 
+    public static final ConfigKey STORE_VECTOR_FORMAT = key("store.vector-format",
+            new Choice(List.of("float32", "int8", "int7", "int4", "binary")), "float32",
+            "how the embedded store keeps vectors for its HNSW graph (quantized formats rescore with the float vectors); new segments use it");
+    public static final ConfigKey STORE_DENSE_CANDIDATES = key("store.dense-candidates", new Whole(1, 10_000), "200",
+            "neighbours the embedded store collects from its graph before rescoring; more is slower and finds more");
+    public static final ConfigKey STORE_READER_CHECK_MS = key("store.reader-check-ms", new Whole(0, 3_600_000), "0",
+            "how often a reader looks for a newer commit of another process, in milliseconds; 0 checks before every read (one stat)");
+
     // ---- embedding and chunking
     public static final ConfigKey EMBEDDER_MODEL = key("embedder.model", new Text(), "all-minilm-l6-v2-q",
             "all-minilm-l6-v2-q, bge-small-en-v1.5-q, or a directory from `knowhow tune --task embed`; change it, then run `knowhow reindex`");

@@ -128,10 +128,33 @@ public final class JsonViews {
             n.put("size_bytes", s.sizeBytes());
             n.put("content_hash", s.contentHash());
             n.put("ingested_at", s.ingestedAt() == null ? null : s.ingestedAt().toString());
+            n.put("first_seen_at", s.firstSeenAt() == null ? null : s.firstSeenAt().toString());
             n.putPOJO("tags", s.tags().stream().sorted().toList());
             n.putPOJO("access_groups", s.accessGroups().stream().sorted().toList());
         }
         return root;
+    }
+
+    public static ArrayNode changes(List<io.knowhow.core.model.SourceChange> changes) {
+        ArrayNode arr = MAPPER.createArrayNode();
+        for (io.knowhow.core.model.SourceChange c : changes) {
+            ObjectNode n = arr.addObject();
+            n.put("at", c.at().toString());
+            n.put("source", c.source());
+            n.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
+            n.put("content_hash", c.contentHash());
+        }
+        return arr;
+    }
+
+    public static ObjectNode check(Path kb, io.knowhow.core.port.StoreCheck check) {
+        ObjectNode n = object();
+        n.put("kb", kb.toString());
+        n.put("ok", check.ok());
+        n.put("segments", check.segments());
+        n.put("documents", check.documents());
+        n.putPOJO("problems", check.problems());
+        return n;
     }
 
     public static ObjectNode ingest(Path kb, IngestReport report) {

@@ -24,6 +24,18 @@ public interface KnowledgeStore extends ReadableKnowledgeStore {
         replaceSources(List.of(new SourceUpdate(source, chunks)));
     }
 
-    /** Removes a source and all its chunks; returns false if it was not there. */
+    /**
+     * Removes a source and all its chunks; returns false if it was not there. The source is gone from
+     * every answer at once, but a store may keep its bytes in its files until they are rewritten:
+     * {@link #purgeDeleted()} removes them.
+     */
     boolean deleteSource(String source);
+
+    /**
+     * Rewrites the store's files so that no text of a deleted source, nor of a replaced version of one,
+     * remains in any of them — for content that must really be gone (personal data, a leaked secret).
+     * Costs a rewrite of every part of the store that held such text; the change history
+     * ({@link SourceCatalog#changes()}) keeps the source names and hashes.
+     */
+    void purgeDeleted();
 }

@@ -9,6 +9,7 @@ import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.model.Section;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.model.SourceUpdate;
 import io.knowhow.core.port.DocumentParser;
@@ -112,6 +113,14 @@ class IngestorTest {
         public List<Chunk> chunks(String source) {
             return stored.containsKey(source) ? stored.get(source).chunks().stream().map(EmbeddedChunk::chunk).toList() : List.of();
         }
+
+        @Override
+        public List<SourceChange> changes() {
+            return List.of();
+        }
+
+        @Override
+        public void purgeDeleted() {}
 
         @Override
         public void close() {}

@@ -7,7 +7,10 @@ import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.model.SourceUpdate;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,19 +29,24 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The behaviour every {@link KnowledgeStore} shares. An adapter extends this class and implements
- * {@link #openStore}; JUnit then runs every test here against it.
+ * {@link #openStore(Path, StoreIdentity)} and {@link #openReader(Path, StoreIdentity)}; JUnit then runs every
+ * test here against it.
  *
  * <p>Vectors come from {@link #embed}, a hashed bag of words in {@value #DIMENSION} dimensions: texts that
  * share words are close, which is all these tests need, and core has no real embedder.
  */
 public abstract class KnowledgeStoreContract {
     /** The embedder id the stores under test are opened with. */
-    protected static final String EMBEDDER_ID = "contract-hashed-words-16";
+    public static final String EMBEDDER_ID = "contract-hashed-words-16";
     /** The vector length the stores under test are opened with. */
-    protected static final int DIMENSION = 16;
+    public static final int DIMENSION = 16;
+    /** {@link #EMBEDDER_ID} and {@link #DIMENSION}. */
+    public static final StoreIdentity IDENTITY = new StoreIdentity(EMBEDDER_ID, DIMENSION);
 
     @TempDir
     protected Path dir;
@@ -46,21 +54,34 @@ public abstract class KnowledgeStoreContract {
     protected KnowledgeStore store;
 
     /**
-     * Opens the store kept under {@code dir}, for embedder {@link #EMBEDDER_ID} with {@link #DIMENSION}
-     * dimensions; empty the first time, and holding what was written before on later calls. A store
-     * that does not live in a directory (a server) derives its location from {@code dir}.
+     * Opens the store kept under {@code dir} for writing, for vectors of {@code identity}; empty the first
+     * time, and holding what was written before on later calls. A store that does not live in a directory (a
+     * server) derives its location from {@code dir}. Opening a store built for another identity must throw
+     * {@link IncompatibleKnowledgeBaseException}.
      */
-    protected abstract KnowledgeStore openStore(Path dir);
+    protected abstract KnowledgeStore openStore(Path dir, StoreIdentity identity);
 
-    /** Closes the store and opens it again, as a new process would. */
+    /**
+     * Opens the store kept under {@code dir} for reading, beside the writer {@link #store} (which stays
+     * open): it must not wait for it or block it, and must show its later commits.
+     */
+    protected abstract ReadableKnowledgeStore openReader(Path dir, StoreIdentity identity);
+
+    /** Closes the store and opens it again with {@link #IDENTITY}, as a new process would. */
     protected void reopen() {
+        reopen(IDENTITY);
+    }
+
+    /** Closes the store and opens it again for vectors of {@code identity}; a refused open leaves {@link #store} null. */
+    protected void reopen(StoreIdentity identity) {
         store.close();
-        store = openStore(dir);
+        store = null;
+        store = openStore(dir, identity);
     }
 
     @BeforeEach
     final void openEmptyStore() {
-        store = openStore(dir);
+        store = openStore(dir, IDENTITY);
     }
 
     @AfterEach
@@ -297,10 +318,251 @@ public abstract class KnowledgeStoreContract {
         assertThat(hits).extracting(Hit::chunk).containsExactlyInAnyOrderElementsOf(chunks);
     }
 
+    // ---- history of changes
+
+    @Test
+    void addUpdateAndDeleteAreRecordedInOrderAndSurviveReopen() {
+        assertThat(store.changes()).isEmpty();
+        SourceRecord first = new SourceRecord("a", "1".repeat(64), 10, 1, Instant.parse("2025-01-01T00:00:00Z"), Set.of(), Set.of());
+        SourceRecord second = new SourceRecord("a", "2".repeat(64), 20, 1, Instant.parse("2025-02-01T00:00:00Z"), Set.of(), Set.of());
+        store.replaceSource(first, List.of(embedded(chunk("a", 0, "alpha one"))));
+        store.replaceSource(second, List.of(embedded(chunk("a", 0, "alpha two"))));
+        assertThat(store.deleteSource("a")).isTrue();
+        assertThat(store.deleteSource("a")).as("nothing to delete, nothing recorded").isFalse();
+
+        List<SourceChange> expected = List.of(
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.ADDED, first.contentHash()),
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.UPDATED, second.contentHash()),
+                new SourceChange(Instant.EPOCH, "a", SourceChange.Kind.REMOVED, second.contentHash()));
+        assertThat(store.changes()).usingElementComparatorIgnoringFields("at").containsExactlyElementsOf(expected);
+        assertThat(store.changes()).extracting(SourceChange::at).isSortedAccordingTo(Comparator.naturalOrder());
+        reopen();
+        assertThat(store.changes()).usingElementComparatorIgnoringFields("at").containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aBatchRecordsOneChangePerSourceAndTheHistoryContinuesAfterReopen() {
+        ingest("a", "alpha");
+        reopen();
+        store.replaceSources(List.of(
+                new SourceUpdate(record("b", 1), List.of(embedded(chunk("b", 0, "bravo")))),
+                new SourceUpdate(record("a", 1), List.of(embedded(chunk("a", 0, "alpha again"))))));
+
+        assertThat(store.changes()).extracting(SourceChange::source, SourceChange::kind).containsExactly(
+                tuple("a", SourceChange.Kind.ADDED), tuple("b", SourceChange.Kind.ADDED), tuple("a", SourceChange.Kind.UPDATED));
+    }
+
+    @Test
+    void firstSeenAtIsKeptAcrossReplacements() {
+        Instant first = Instant.parse("2024-06-01T00:00:00Z");
+        Instant later = Instant.parse("2025-06-01T00:00:00Z");
+        store.replaceSource(new SourceRecord("a", "1".repeat(64), 1, 1, first, Set.of(), Set.of()), List.of(embedded(chunk("a", 0, "one"))));
+        store.replaceSource(new SourceRecord("a", "2".repeat(64), 1, 1, later, Set.of(), Set.of()), List.of(embedded(chunk("a", 0, "two"))));
+
+        SourceRecord stored = store.source("a").orElseThrow();
+        assertThat(stored.ingestedAt()).isEqualTo(later);
+        assertThat(stored.firstSeenAt()).isEqualTo(first);
+        reopen();
+        assertThat(store.source("a").orElseThrow().firstSeenAt()).isEqualTo(first);
+    }
+
+    @Test
+    void purgingKeepsWhatIsStoredAndFindable() {
+        List<Chunk> a = ingest("a", "alpha install guide", "alpha upgrade guide");
+        ingest("b", "bravo backup guide");
+        ingest("a", "alpha install guide", "alpha upgrade guide");
+        store.deleteSource("b");
+
+        store.purgeDeleted();
+
+        assertThat(store.sources()).containsExactly(record("a", 2));
+        assertThat(store.chunks("a")).isEqualTo(a);
+        for (SearchMode mode : SearchMode.values())
+            assertThat(store.retrieve(request(mode, "alpha guide", 10, Filter.NONE))).as(mode.name())
+                    .extracting(Hit::chunk).containsExactlyInAnyOrderElementsOf(a);
+        assertThat(store.changes()).hasSize(4);
+    }
+
     @Test
     void closingTwiceIsHarmless() {
         store.close();
         assertThatCode(store::close).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aClosedStoreRefusesEveryCall() {
+        ingest("a", "alpha");
+        store.close();
+
+        List<ThrowingCallable> calls = List.of(
+                () -> store.retrieve(request(SearchMode.BM25, "alpha", 1, Filter.NONE)),
+                () -> store.retrieve(request(SearchMode.DENSE, "alpha", 1, Filter.NONE)),
+                () -> store.sources(), () -> store.source("a"), () -> store.chunks("a"), () -> store.changes(),
+                () -> store.replaceSource(record("a", 0), List.of()), () -> store.deleteSource("a"), () -> store.purgeDeleted());
+        for (ThrowingCallable call : calls) assertThatThrownBy(call).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- identity: the embedder a store's vectors come from
+
+    @Test
+    void reopeningWithAnotherEmbedderIsRefusedAndChangesNothing() {
+        ingest("a", "alpha");
+        StoreIdentity other = new StoreIdentity("another-embedder", DIMENSION);
+
+        assertThatThrownBy(() -> reopen(other))
+                .isInstanceOf(IncompatibleKnowledgeBaseException.class)
+                .hasMessageContaining("another-embedder")
+                .hasMessageContaining(EMBEDDER_ID);
+
+        store = openStore(dir, IDENTITY);
+        assertThat(store.chunks("a")).as("a refused open changes nothing").hasSize(1);
+    }
+
+    @Test
+    void reopeningWithAnotherDimensionIsRefused() {
+        ingest("a", "alpha");
+
+        assertThatThrownBy(() -> reopen(new StoreIdentity(EMBEDDER_ID, 2 * DIMENSION)))
+                .isInstanceOf(IncompatibleKnowledgeBaseException.class)
+                .hasMessageContaining(String.valueOf(2 * DIMENSION))
+                .hasMessageContaining(String.valueOf(DIMENSION));
+    }
+
+    @Test
+    void aVectorOfTheWrongLengthNamesTheChunkAndChangesNothing() {
+        List<Chunk> before = ingest("a", "alpha one");
+        Chunk bad = chunk("a", 1, "alpha two");
+
+        assertThatThrownBy(() -> store.replaceSource(record("a", 2),
+                List.of(embedded(chunk("a", 0, "alpha new")), new EmbeddedChunk(bad, new float[DIMENSION + 1]))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a#1")
+                .hasMessageContaining(String.valueOf(DIMENSION + 1));
+        assertThat(store.chunks("a")).isEqualTo(before);
+        assertThat(store.changes()).as("a refused write records nothing").hasSize(1);
+    }
+
+    @Test
+    void aVectorThatIsNotNormalisedIsRefused() {
+        float[] doubled = embed("alpha");
+        for (int i = 0; i < doubled.length; i++) doubled[i] *= 2;
+
+        assertThatThrownBy(() -> store.replaceSource(record("a", 1), List.of(new EmbeddedChunk(chunk("a", 0, "alpha"), doubled))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a#0")
+                .hasMessageContaining("norm");
+        assertThat(store.sources()).isEmpty();
+    }
+
+    @Test
+    void aQueryVectorOfTheWrongLengthIsRefused() {
+        ingest("a", "alpha");
+
+        for (SearchMode mode : List.of(SearchMode.DENSE, SearchMode.HYBRID))
+            assertThatThrownBy(() -> store.retrieve(new SearchRequest("alpha", new float[DIMENSION / 2], 3, mode, Filter.NONE)))
+                    .as(mode.name()).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(DIMENSION / 2));
+    }
+
+    @Test
+    void aChunkOfAnotherSourceOrATwiceUsedIdIsRefused() {
+        assertThatThrownBy(() -> store.replaceSource(record("a", 1), List.of(embedded(chunk("b", 0, "bravo")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("b#0");
+        assertThatThrownBy(() -> store.replaceSource(record("a", 2),
+                List.of(embedded(chunk("a", 0, "alpha")), embedded(chunk("a", 0, "alpha again")))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a#0");
+        assertThatThrownBy(() -> store.replaceSources(List.of(
+                new SourceUpdate(record("a", 1), List.of(embedded(chunk("a", 0, "alpha")))),
+                new SourceUpdate(record("a", 1), List.of(embedded(chunk("a", 0, "alpha")))))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a");
+        assertThat(store.sources()).isEmpty();
+        assertThat(store.changes()).isEmpty();
+    }
+
+    // ---- access groups
+
+    @ParameterizedTest
+    @EnumSource(SearchMode.class)
+    void anAnonymousReaderSeesOnlyPublicChunksEvenWhenRestrictedOnesMatchBetter(SearchMode mode) {
+        Chunk open = chunk("handbook", 0, "the salary bands are published yearly", Set.of(), Set.of());
+        store.replaceSource(record("handbook", 1), List.of(embedded(open)));
+        List<EmbeddedChunk> restricted = IntStream.range(0, 20)
+                .mapToObj(i -> embedded(chunk("hr", i, "salary salary salary band " + i, Set.of(), Set.of("hr")))).toList();
+        store.replaceSource(record("hr", restricted.size(), Set.of(), Set.of("hr")), restricted);
+
+        for (Filter filter : List.of(Filter.readableBy(Reader.anonymous()), new Filter(Set.of("hr", "handbook"), Set.of(), Reader.anonymous()),
+                Filter.readableBy(Reader.of("sales"))))
+            assertThat(store.retrieve(request(mode, "salary band", 10, filter))).as(filter.toString())
+                    .extracting(Hit::chunk).containsExactly(open);
+        assertThat(store.retrieve(request(mode, "salary band", 30, Filter.readableBy(Reader.of("hr"))))).hasSize(21);
+    }
+
+    // ---- readers beside the writer
+
+    @Test
+    void readersOpenBesideTheWriterAndSeeItsLaterCommits() {
+        ingest("a", "alpha one");
+        try (ReadableKnowledgeStore first = openReader(dir, IDENTITY); ReadableKnowledgeStore second = openReader(dir, IDENTITY)) {
+            assertThat(first.chunks("a")).extracting(Chunk::text).containsExactly("alpha one");
+
+            List<Chunk> b = ingest("b", "bravo two");
+            ingest("a", "alpha three");
+
+            for (ReadableKnowledgeStore reader : List.of(first, second)) {
+                eventually(() -> assertThat(reader.sources()).extracting(SourceRecord::source).containsExactly("a", "b"));
+                eventually(() -> assertThat(reader.chunks("a")).extracting(Chunk::text).containsExactly("alpha three"));
+                assertThat(reader.retrieve(request(SearchMode.HYBRID, "bravo", 1, Filter.NONE))).extracting(Hit::chunk).containsExactlyElementsOf(b);
+                assertThat(reader.changes()).hasSize(3);
+            }
+        }
+    }
+
+    @Test
+    void aReaderForAnotherEmbedderIsRefused() {
+        ingest("a", "alpha");
+
+        assertThatThrownBy(() -> openReader(dir, new StoreIdentity("another-embedder", DIMENSION)).close())
+                .isInstanceOf(IncompatibleKnowledgeBaseException.class);
+    }
+
+    @Test
+    void aClosedReaderRefusesCalls() {
+        ingest("a", "alpha");
+        ReadableKnowledgeStore reader = openReader(dir, IDENTITY);
+        reader.close();
+
+        assertThatThrownBy(() -> reader.retrieve(request(SearchMode.BM25, "alpha", 1, Filter.NONE))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(reader::sources).isInstanceOf(IllegalStateException.class);
+        assertThatCode(reader::close).doesNotThrowAnyException();
+    }
+
+    /**
+     * Retries {@code check} until it passes or ten seconds have gone by: readers show a writer's commits
+     * "as they appear", and a store may take a moment. Not a measure of time; the Lucene store passes at once.
+     */
+    protected static void eventually(ThrowingCallable check) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                check.call();
+                return;
+            } catch (Throwable e) {
+                if (System.nanoTime() > deadline) {
+                    if (e instanceof RuntimeException r) throw r;
+                    if (e instanceof Error err) throw err;
+                    throw new AssertionError(e);
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     // ---- fixtures, also for the adapters' own tests

@@ -64,5 +64,13 @@ final class InMemoryKnowledgeStore implements KnowledgeStore {
     }
 
     @Override
+    public List<io.knowhow.core.model.SourceChange> changes() {
+        return List.of();
+    }
+
+    @Override
+    public void purgeDeleted() {}
+
+    @Override
     public void close() {}
 }

@@ -1,0 +1,186 @@
+package io.knowhow.store.lucene;
+
+import io.knowhow.core.model.Hit;
+import io.knowhow.core.model.Reader;
+import io.knowhow.core.model.SearchMode;
+import io.knowhow.core.model.SearchRequest;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.VectorUtil;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.knowhow.store.lucene.IndexLayout.CONTENT;
+import static io.knowhow.store.lucene.IndexLayout.VECTOR;
+
+/**
+ * The three ways of ranking chunks on one searcher: BM25, dense (graph search rescored with the float
+ * vectors) and hybrid (both at once, fused).
+ *
+ * <p>BM25 builds its query with Lucene's {@link QueryBuilder} on the analyzed text, never with a query
+ * parser, so a user's {@code C++ (foo} is words, not syntax. DENSE collects at least
+ * {@link LuceneStoreOptions#denseCandidates()} neighbours from the graph and rescores them with the float
+ * vectors; its score is the cosine. HYBRID runs both at once and fuses their lists of {@code max(50, 5k)}
+ * each by {@link LuceneStoreOptions#fusion()}; its score is the fused one. Filters are clauses of the query
+ * (and the filter of the vector search), so the top-k is taken among matching chunks only. BM25 scores a
+ * restricted reader's chunks with statistics over what that reader may read ({@link ReaderStatistics}).
+ */
+final class ChunkSearch implements Closeable {
+    /** Fewest candidates each list brings to fusion; a short list would make fusion a coin toss. */
+    static final int MIN_FUSION_CANDIDATES = 50;
+    static final int FUSION_CANDIDATES_PER_HIT = 5;
+
+    private static final TopDocs NO_DOCS = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+
+    private final LuceneStoreOptions options;
+    private final Analyzer analyzer = IndexLayout.analyzer();
+    private final QueryBuilder queryBuilder = new QueryBuilder(analyzer);
+    /**
+     * Runs one query's independent parts at once: the BM25 and vector halves of a hybrid search, and the
+     * per-segment graph searches of a vector search (Lucene's {@code IndexSearcher} executor). Null on one
+     * core, where it would only add hand-offs. Threads are daemons: an unclosed store does not hold the JVM.
+     */
+    private final ExecutorService pool = searchPool();
+    private final ReaderStatistics statistics = new ReaderStatistics();
+
+    ChunkSearch(LuceneStoreOptions options) {
+        this.options = options;
+    }
+
+    /** Makes the searchers of each new commit, with this search's executor. */
+    SearcherFactory searcherFactory() {
+        return new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                return pool == null ? new IndexSearcher(reader) : new IndexSearcher(reader, pool);
+            }
+        };
+    }
+
+    /** The request's hits on {@code searcher}; the query vector is expected to have been checked. */
+    List<Hit> retrieve(IndexSearcher searcher, SearchRequest request) throws IOException {
+        Query filter = FilterQueries.of(request.filter());
+        Reader reader = request.filter().reader();
+        int k = request.k();
+        return switch (request.mode()) {
+            case BM25 -> hits(searcher, bm25(searcher, request.text(), filter, reader, k));
+            case DENSE -> hits(searcher, dense(searcher, request.vector(), filter, k));
+            case HYBRID -> {
+                int n = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_FUSION_CANDIDATES, (long) FUSION_CANDIDATES_PER_HIT * k));
+                // The two halves are independent: BM25 on another thread while this one walks the graph.
+                CompletableFuture<TopDocs> lexical = pool == null
+                        ? CompletableFuture.completedFuture(bm25(searcher, request.text(), filter, reader, n))
+                        : CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return bm25(searcher, request.text(), filter, reader, n);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }, pool);
+                TopDocs semantic = dense(searcher, request.vector(), filter, n);
+                yield hits(searcher, options.fusion().fuse(k, join(lexical), semantic));
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.shutdown();
+        analyzer.close();
+    }
+
+    private TopDocs bm25(IndexSearcher searcher, String text, Query filter, Reader reader, int n) throws IOException {
+        Query words = queryBuilder.createBooleanQuery(CONTENT, text);
+        if (words == null) return NO_DOCS; // nothing left after analysis: stop words or punctuation only
+        // Scores from statistics over what this reader may read only: see ReaderStatistics.
+        return statistics.searcherFor(searcher, reader, pool).search(FilterQueries.filtered(words, filter), n);
+    }
+
+    private TopDocs dense(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {
+        // Lucene allocates its queue for k up front; more candidates than documents only waste memory.
+        int candidates = Math.min(Math.max(n, options.denseCandidates()), Math.max(1, searcher.getIndexReader().maxDoc()));
+        TopDocs approximate = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, candidates, filter), candidates);
+        return rescore(searcher, approximate, vector, n);
+    }
+
+    /**
+     * The best {@code n} of {@code candidates} by the exact dot product of their float vectors. Quantized
+     * formats score the graph search approximately; rescoring recovers most of the recall lost to that,
+     * and makes every score an exact cosine, also in segments written with another vector format.
+     * (Lucene's {@code RescoreTopNQuery} does the same, but fails when there are no candidates.)
+     */
+    private static TopDocs rescore(IndexSearcher searcher, TopDocs candidates, float[] query, int n) throws IOException {
+        ScoreDoc[] docs = candidates.scoreDocs.clone();
+        Arrays.sort(docs, Comparator.comparingInt(sd -> sd.doc)); // vector iterators only move forward
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = null;
+        FloatVectorValues values = null;
+        KnnVectorValues.DocIndexIterator iterator = null;
+        for (ScoreDoc sd : docs) {
+            if (leaf == null || sd.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                values = leaf.reader().getFloatVectorValues(VECTOR);
+                iterator = values.iterator();
+            }
+            int found = iterator.advance(sd.doc - leaf.docBase);
+            assert found == sd.doc - leaf.docBase : "a vector search returned a document without a vector";
+            sd.score = VectorUtil.dotProduct(query, values.vectorValue(iterator.index()));
+        }
+        Arrays.sort(docs, Comparator.comparingDouble((ScoreDoc sd) -> -sd.score).thenComparingInt(sd -> sd.doc));
+        return new TopDocs(candidates.totalHits, docs.length <= n ? docs : Arrays.copyOf(docs, n));
+    }
+
+    /** The result of a search half run on the pool; its IOException comes back as one. */
+    private static TopDocs join(CompletableFuture<TopDocs> half) throws IOException {
+        try {
+            return half.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) throw io.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
+    }
+
+    private static List<Hit> hits(IndexSearcher searcher, TopDocs top) throws IOException {
+        StoredFields stored = searcher.storedFields();
+        List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) hits.add(new Hit(IndexLayout.toChunk(stored.document(sd.doc)), sd.score));
+        return hits;
+    }
+
+    private static ExecutorService searchPool() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (threads < 2) return null;
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "knowhow-search-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}
