@@ -110,6 +110,17 @@ class KnowledgeBaseWithLlmTest {
     }
 
     @Test
+    void negativeZeroAndOutOfRangeMarkersAreRemovedAndReportedAsInvalid() {
+        server.then(completion("The Pro plan costs $59 per month [1][-1]. The Basic plan is free [0]. Support is by email [999].", 100, 10));
+
+        Answer a = kb(settings()).ask("How much do the Pro and Basic plans cost?", options(Strategy.RAG, 2));
+
+        assertThat(a.text()).isEqualTo("The Pro plan costs $59 per month [1]. The Basic plan is free. Support is by email.");
+        assertThat(a.citations()).extracting(Citation::n).containsExactly(1);
+        assertThat(a.grounding().invalidCitations()).containsExactly(-1, 0, 999);
+    }
+
+    @Test
     void anInventedClaimIsFlaggedAsUnsupported() {
         server.then(completion("The Pro plan costs $59 per month [1]. The Enterprise plan costs $999 per month [1].", 100, 10));
 
