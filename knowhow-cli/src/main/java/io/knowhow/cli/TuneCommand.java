@@ -10,7 +10,7 @@ import io.knowhow.tune.Tuner;
 import io.knowhow.tuneencoder.classify.ClassificationData;
 import io.knowhow.tuneencoder.classify.Classifier;
 import io.knowhow.tuneencoder.classify.ClassifierTrainer;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 import io.knowhow.tuneencoder.classify.ClassifyResult;
 import io.knowhow.tuneencoder.classify.LabeledText;
 import io.knowhow.tuneencoder.model.BundledEncoder;
@@ -120,9 +120,9 @@ final class TuneCommand extends KbCommand {
 
     /** Encoder classification; FROZEN is the default because on Banking77 it matched LoRA and full at a sixth of the time. */
     private int classify(KnowhowRuntime runtime) {
-        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf((method == null ? "frozen" : method).toUpperCase(Locale.ROOT));
+        EncoderTuneOptions.Mode mode = EncoderTuneOptions.Mode.valueOf((method == null ? "frozen" : method).toUpperCase(Locale.ROOT));
         Path out = output != null ? output : runtime.kbDir().resolve("classifiers").resolve(stem(data) + "-" + mode.name().toLowerCase(Locale.ROOT));
-        ClassifyOptions options = ClassifyOptions.defaults(mode, out).withSeed(seed);
+        EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out).withSeed(seed);
         if (epochsGiven()) options = options.withEpochs(epochs);
         if (lr != null) options = options.withLearningRates(lr, options.headLearningRate());
         if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")) options = options.withBatchSize(batchSize);
@@ -160,9 +160,9 @@ final class TuneCommand extends KbCommand {
 
     /** Encoder slot filling; LoRA is the default method: on Restaurant-8k it beat the frozen encoder by 16 F1 points. */
     private int extract(KnowhowRuntime runtime) {
-        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf((method == null ? "lora" : method).toUpperCase(Locale.ROOT));
+        EncoderTuneOptions.Mode mode = EncoderTuneOptions.Mode.valueOf((method == null ? "lora" : method).toUpperCase(Locale.ROOT));
         Path out = output != null ? output : runtime.kbDir().resolve("extractors").resolve(stem(data) + "-" + mode.name().toLowerCase(Locale.ROOT));
-        ClassifyOptions options = ClassifyOptions.defaults(mode, out).withSeed(seed);
+        EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out).withSeed(seed);
         if (epochsGiven()) options = options.withEpochs(epochs);
         if (lr != null) options = options.withLearningRates(lr, options.headLearningRate());
         if (spec.commandLine().getParseResult().hasMatchedOption("--batch-size")) options = options.withBatchSize(batchSize);
