@@ -92,11 +92,20 @@ class ClassifierTrainerTest {
         ClassifyResult r = ClassifierTrainer.train(base, DATA, o, false, TuneListener.NONE, () -> false);
         try (Classifier trained = r.classifier().orElseThrow(); Classifier loaded = Classifier.load(dir)) {
             try (SafetensorsFile encoder = SafetensorsFile.open(dir.resolve(Classifier.ENCODER))) {
-                String name = "encoder.layer.3.attention.self.value.weight";
-                float[] tuned = encoder.floats(name), original = base.get(name).values();
-                float diff = 0;
-                for (int i = 0; i < tuned.length; i++) diff = Math.max(diff, Math.abs(tuned[i] - original[i]));
-                assertThat(diff).as("full fine-tuning changes every layer").isGreaterThan(0f);
+                // Every tensor of every transformer layer (attention, feed-forward, layer norms) must have moved.
+                java.util.SortedSet<Integer> layers = new java.util.TreeSet<>();
+                List<String> unchanged = new ArrayList<>();
+                for (String name : encoder.tensors().keySet()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.").matcher(name);
+                    if (!m.lookingAt()) continue;
+                    layers.add(Integer.parseInt(m.group(1)));
+                    float[] tuned = encoder.floats(name), original = base.get(name).values();
+                    float diff = 0;
+                    for (int i = 0; i < tuned.length; i++) diff = Math.max(diff, Math.abs(tuned[i] - original[i]));
+                    if (!(diff > 0f)) unchanged.add(name);
+                }
+                assertThat(layers).as("layers in the tuned encoder").containsExactly(0, 1, 2, 3, 4, 5);
+                assertThat(unchanged).as("layer tensors full fine-tuning left unchanged").isEmpty();
             }
             Prediction a = trained.classify(PROBES.get(0)), b = loaded.classify(PROBES.get(0));
             assertThat(b.probabilities()).isEqualTo(a.probabilities());
