@@ -1,6 +1,7 @@
 package io.knowhow.tune;
 
 import ai.djl.ndarray.NDManager;
+import io.knowhow.tune.generate.Sampler;
 import io.knowhow.tune.generate.VectorDecoder;
 import io.knowhow.tune.model.DecoderModel;
 import io.knowhow.tune.model.KvCache;
@@ -8,6 +9,8 @@ import io.knowhow.tune.model.ModelConfig;
 import io.knowhow.tune.model.TextTokenizer;
 import io.knowhow.tune.model.Torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -21,15 +24,16 @@ class VectorDecoderTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void f32StepsGiveTheReferenceLogitsAtEveryPosition() throws Exception {
+    @ParameterizedTest
+    @EnumSource(VectorDecoder.Arithmetic.class)
+    void f32StepsGiveTheReferenceLogitsAtEveryPosition(VectorDecoder.Arithmetic arithmetic) throws Exception {
         for (TestModels.Spec spec : specs()) {
             Path dir = tmp.resolve("m" + spec.seed() + spec.family());
             ModelConfig config = TestModels.write(dir, spec);
             int[] tokens = tokens(dir);
             double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
             try (DecoderModel model = DecoderModel.load(dir)) {
-                VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+                VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32, arithmetic);
                 VectorDecoder.Cache cache = decoder.newCache(tokens.length);
                 for (int i = 0; i < tokens.length; i++)
                     assertThat(maxDiff(decoder.step(cache, tokens[i]), expected[i])).as("%s position %d", spec.family(), i).isLessThan(1e-4);
@@ -67,10 +71,12 @@ class VectorDecoderTest {
                 float[] step = model.logits(model.forward(Torch.longs(scope, new long[] {tokens[i]}, 1, 1), cache, null, false)).toFloatArray();
                 assertThat(maxDiff(step, expected[i])).as("libtorch cached, position %d", i).isLessThan(1e-4);
             }
-            VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
-            VectorDecoder.Cache javaCache = decoder.newCache(tokens.length);
-            for (int i = 0; i < tokens.length; i++)
-                assertThat(maxDiff(decoder.step(javaCache, tokens[i]), expected[i])).as("Java, position %d", i).isLessThan(1e-4);
+            for (VectorDecoder.Arithmetic arithmetic : VectorDecoder.Arithmetic.values()) {
+                VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32, arithmetic);
+                VectorDecoder.Cache javaCache = decoder.newCache(tokens.length);
+                for (int i = 0; i < tokens.length; i++)
+                    assertThat(maxDiff(decoder.step(javaCache, tokens[i]), expected[i])).as("Java %s, position %d", arithmetic, i).isLessThan(1e-4);
+            }
         }
     }
 
@@ -89,8 +95,9 @@ class VectorDecoderTest {
         return f;
     }
 
-    @Test
-    void decodingGoesOnFromALibtorchPrefill() throws Exception {
+    @ParameterizedTest
+    @EnumSource(VectorDecoder.Arithmetic.class)
+    void decodingGoesOnFromALibtorchPrefill(VectorDecoder.Arithmetic arithmetic) throws Exception {
         Path dir = tmp.resolve("model");
         ModelConfig config = TestModels.write(dir, TestModels.Spec.qwen2());
         int[] tokens = tokens(dir);
@@ -100,7 +107,7 @@ class VectorDecoderTest {
              KvCache torchCache = new KvCache(config, 1, tokens.length, scope)) {
             long[] ids = Arrays.stream(Arrays.copyOf(tokens, prefix)).asLongStream().toArray();
             model.forward(Torch.longs(scope, ids, 1, prefix), torchCache, null, false);
-            VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            VectorDecoder decoder = VectorDecoder.of(model, VectorDecoder.Precision.F32, arithmetic);
             VectorDecoder.Cache cache = decoder.newCache(tokens.length);
             float[][] keys = new float[config.layers()][], values = new float[config.layers()][];
             for (int l = 0; l < config.layers(); l++) {
@@ -113,15 +120,16 @@ class VectorDecoderTest {
         }
     }
 
-    @Test
-    void q8StaysWithinItsRoundingAndPicksTheSameTokens() throws Exception {
+    @ParameterizedTest
+    @EnumSource(VectorDecoder.Arithmetic.class)
+    void q8StaysWithinItsRoundingAndPicksTheSameTokens(VectorDecoder.Arithmetic arithmetic) throws Exception {
         Path dir = tmp.resolve("model");
         ModelConfig config = TestModels.write(dir, TestModels.Spec.llama());
         int[] tokens = tokens(dir);
         double[][] expected = new ReferenceDecoder(config, TestModels.readWeights(dir)).logits(tokens);
         try (DecoderModel model = DecoderModel.load(dir)) {
-            VectorDecoder q8 = VectorDecoder.of(model, VectorDecoder.Precision.Q8);
-            VectorDecoder f32 = VectorDecoder.of(model, VectorDecoder.Precision.F32);
+            VectorDecoder q8 = VectorDecoder.of(model, VectorDecoder.Precision.Q8, arithmetic);
+            VectorDecoder f32 = VectorDecoder.of(model, VectorDecoder.Precision.F32, arithmetic);
             assertThat(q8.weightBytes()).isLessThan(f32.weightBytes() / 3);
             VectorDecoder.Cache cache = q8.newCache(tokens.length);
             int agree = 0;
@@ -133,6 +141,77 @@ class VectorDecoderTest {
             }
             assertThat(agree).isGreaterThanOrEqualTo(tokens.length - 1);
         }
+    }
+
+    @Test
+    void theScalarAndTheVectorPathCheckEachOther() throws Exception {
+        Path dir = tmp.resolve("model");
+        TestModels.write(dir, TestModels.Spec.qwen2());
+        int[] tokens = tokens(dir);
+        try (DecoderModel model = DecoderModel.load(dir)) {
+            for (VectorDecoder.Precision precision : VectorDecoder.Precision.values()) {
+                VectorDecoder vector = VectorDecoder.of(model, precision, VectorDecoder.Arithmetic.VECTOR);
+                VectorDecoder scalar = VectorDecoder.of(model, precision, VectorDecoder.Arithmetic.SCALAR);
+                VectorDecoder.Cache vectorCache = vector.newCache(tokens.length), scalarCache = scalar.newCache(tokens.length);
+                for (int i = 0; i < tokens.length; i++) {
+                    float[] v = vector.step(vectorCache, tokens[i]).clone();
+                    float[] s = scalar.step(scalarCache, tokens[i]);
+                    // Only the order of additions differs between the two.
+                    assertThat(maxDiff(v, toDoubles(s))).as("%s position %d", precision, i).isLessThan(1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSystemPropertySelectsTheScalarPath() throws Exception {
+        Path dir = tmp.resolve("model");
+        TestModels.write(dir, TestModels.Spec.llama());
+        try (DecoderModel model = DecoderModel.load(dir)) {
+            assertThat(VectorDecoder.of(model, VectorDecoder.Precision.F32).arithmetic())
+                    .isEqualTo(Boolean.getBoolean(VectorDecoder.SCALAR_PROPERTY) ? VectorDecoder.Arithmetic.SCALAR : VectorDecoder.Arithmetic.VECTOR);
+            String before = System.getProperty(VectorDecoder.SCALAR_PROPERTY);
+            System.setProperty(VectorDecoder.SCALAR_PROPERTY, "true");
+            try {
+                assertThat(VectorDecoder.of(model, VectorDecoder.Precision.F32).arithmetic()).isEqualTo(VectorDecoder.Arithmetic.SCALAR);
+            } finally {
+                if (before == null) System.clearProperty(VectorDecoder.SCALAR_PROPERTY);
+                else System.setProperty(VectorDecoder.SCALAR_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * A step writes only into buffers the cache allocated once. Measured on the scalar path, which runs on
+     * the calling thread alone (the vector path's helpers would allocate on pool threads, out of sight of
+     * this thread's counter; it shares every buffer with the scalar path, so the check covers it).
+     */
+    @Test
+    void aStepAllocatesNothing() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        Path dir = tmp.resolve("model");
+        TestModels.write(dir, TestModels.Spec.qwen2());
+        try (DecoderModel model = DecoderModel.load(dir)) {
+            for (VectorDecoder.Precision precision : VectorDecoder.Precision.values()) {
+                VectorDecoder decoder = VectorDecoder.of(model, precision, VectorDecoder.Arithmetic.SCALAR);
+                VectorDecoder.Cache cache = decoder.newCache(200);
+                int token = 1;
+                for (int i = 0; i < 50; i++) token = Sampler.argmax(decoder.step(cache, token)); // warm up
+                long thread = Thread.currentThread().threadId();
+                long before = threads.getThreadAllocatedBytes(thread);
+                for (int i = 0; i < 100; i++) token = Sampler.argmax(decoder.step(cache, token));
+                long allocated = threads.getThreadAllocatedBytes(thread) - before;
+                // Before the state was preallocated, a step allocated its logits alone: 4 bytes a vocabulary entry.
+                assertThat(allocated).as("%s: bytes allocated by 100 steps", precision).isLessThan(1024);
+            }
+        }
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
     }
 
     private static TestModels.Spec[] specs() {

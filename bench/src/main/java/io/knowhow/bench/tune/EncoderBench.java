@@ -7,7 +7,6 @@ import io.knowhow.tune.TuneProgress;
 import io.knowhow.tuneencoder.classify.ClassificationData;
 import io.knowhow.tuneencoder.classify.Classifier;
 import io.knowhow.tuneencoder.classify.ClassifierTrainer;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.classify.ClassifyResult;
 import io.knowhow.tuneencoder.classify.LabeledText;
 import io.knowhow.tuneencoder.classify.Prediction;
@@ -16,6 +15,7 @@ import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.model.SentenceEmbedder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,8 +54,8 @@ public final class EncoderBench {
         }
         Path data = Path.of(a.getOrDefault("data", System.getProperty("knowhow.shared.data", "../shared/data")));
         int trainRows = Integer.parseInt(a.getOrDefault("train-rows", "3000"));
-        List<ClassifyOptions.Mode> modes = java.util.Arrays.stream(a.getOrDefault("modes", "FROZEN,LORA,FULL").split(","))
-                .map(s -> ClassifyOptions.Mode.valueOf(s.strip().toUpperCase(Locale.ROOT))).toList();
+        List<EncoderTuneOptions.Mode> modes = java.util.Arrays.stream(a.getOrDefault("modes", "FROZEN,LORA,FULL").split(","))
+                .map(s -> EncoderTuneOptions.Mode.valueOf(s.strip().toUpperCase(Locale.ROOT))).toList();
         int questions = Integer.parseInt(a.getOrDefault("questions", "1000"));
         int passageTokens = Integer.parseInt(a.getOrDefault("passage-tokens", "256"));
         long seed = Long.parseLong(a.getOrDefault("seed", "42"));
@@ -84,9 +84,9 @@ public final class EncoderBench {
         System.out.printf(Locale.ROOT, "base encoder: SQuAD recall@5 %.3f (%.0f s)%n", recallBefore, (System.nanoTime() - t0) / 1e9);
 
         List<String> rows = new ArrayList<>();
-        for (ClassifyOptions.Mode mode : modes) {
-            int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == ClassifyOptions.Mode.FROZEN ? "30" : "2"));
-            ClassifyOptions options = ClassifyOptions.defaults(mode, out.resolve(mode.name().toLowerCase(Locale.ROOT))).withEpochs(epochs).withSeed(seed);
+        for (EncoderTuneOptions.Mode mode : modes) {
+            int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == EncoderTuneOptions.Mode.FROZEN ? "30" : "2"));
+            EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out.resolve(mode.name().toLowerCase(Locale.ROOT))).withEpochs(epochs).withSeed(seed);
             long start = System.nanoTime();
             ClassifyResult r = ClassifierTrainer.train(base, train, options, false, new TuneListener() {
                 @Override
@@ -107,7 +107,7 @@ public final class EncoderBench {
                 String recall = "—";
                 if (questions == 0) {
                     recall = "not measured";
-                } else if (mode != ClassifyOptions.Mode.FROZEN) {
+                } else if (mode != EncoderTuneOptions.Mode.FROZEN) {
                     try (EncoderTokenizer tok = BundledEncoder.tokenizer(passageTokens)) {
                         recall = String.format(Locale.ROOT, "%.3f → %.3f", recallBefore, squad.recallAt5(c.embedder(tok, 32)));
                     }

@@ -2,7 +2,6 @@ package io.knowhow.bench.tune;
 
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneProgress;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.extract.ExtractResult;
 import io.knowhow.tuneencoder.extract.Extractor;
 import io.knowhow.tuneencoder.extract.ExtractorTrainer;
@@ -11,6 +10,7 @@ import io.knowhow.tuneencoder.extract.SlotExample;
 import io.knowhow.tuneencoder.extract.SlotScores;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,8 +45,8 @@ public final class ExtractBench {
         }
         Path data = Path.of(a.getOrDefault("data", System.getProperty("knowhow.shared.data", "../shared/data"))).resolve("restaurant8k");
         int trainRows = Integer.parseInt(a.getOrDefault("train-rows", "2000"));
-        List<ClassifyOptions.Mode> modes = java.util.Arrays.stream(a.getOrDefault("modes", "FROZEN,LORA").split(","))
-                .map(s -> ClassifyOptions.Mode.valueOf(s.strip().toUpperCase(Locale.ROOT))).toList();
+        List<EncoderTuneOptions.Mode> modes = java.util.Arrays.stream(a.getOrDefault("modes", "FROZEN,LORA").split(","))
+                .map(s -> EncoderTuneOptions.Mode.valueOf(s.strip().toUpperCase(Locale.ROOT))).toList();
         long seed = Long.parseLong(a.getOrDefault("seed", "42"));
         Path out = Path.of(a.getOrDefault("out", Files.createTempDirectory("extract-bench").toString()));
 
@@ -65,9 +65,9 @@ public final class ExtractBench {
 
         StringBuilder table = new StringBuilder("| mode | train rows | epochs | " + String.join(" | ", slots) + " | micro-F1 | train time | test time |\n");
         table.append("|---|---|---|").append("---|".repeat(slots.size())).append("---|---|---|\n");
-        for (ClassifyOptions.Mode mode : modes) {
-            int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == ClassifyOptions.Mode.FROZEN ? "10" : "2"));
-            ClassifyOptions o = ClassifyOptions.defaults(mode, out.resolve(mode.name().toLowerCase(Locale.ROOT))).withEpochs(epochs);
+        for (EncoderTuneOptions.Mode mode : modes) {
+            int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == EncoderTuneOptions.Mode.FROZEN ? "10" : "2"));
+            EncoderTuneOptions o = EncoderTuneOptions.defaults(mode, out.resolve(mode.name().toLowerCase(Locale.ROOT))).withEpochs(epochs);
             long t0 = System.nanoTime();
             ExtractResult r = ExtractorTrainer.train(base, train, slots, o, false, progress(mode), () -> false);
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -87,7 +87,7 @@ public final class ExtractBench {
         System.out.print(table);
     }
 
-    private static TuneListener progress(ClassifyOptions.Mode mode) {
+    private static TuneListener progress(EncoderTuneOptions.Mode mode) {
         return new TuneListener() {
             @Override
             public void onStep(TuneProgress p) {

@@ -86,6 +86,8 @@ public final class ConfigKeys {
         llmTypes.put("llm.timeout-seconds", new Decimal(0.001, 86_400));
         llmTypes.put("llm.connect-timeout-seconds", new Decimal(0.001, 86_400));
         llmTypes.put("llm.max-retries", new Whole(0, 10));
+        llmTypes.put("llm.deadline-seconds", new Decimal(0.001, 86_400));
+        llmTypes.put("llm.max-response-bytes", new Whole(1024, 1L << 30));
         for (Map.Entry<String, String> e : LlmSettings.CONFIG_KEYS.entrySet())
             key(e.getKey(), llmTypes.getOrDefault(e.getKey(), new Text()), null, e.getValue());
     }

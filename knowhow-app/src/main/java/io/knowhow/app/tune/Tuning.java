@@ -12,7 +12,7 @@ import io.knowhow.tune.Tuner;
 import io.knowhow.tuneencoder.classify.ClassificationData;
 import io.knowhow.tuneencoder.classify.Classifier;
 import io.knowhow.tuneencoder.classify.ClassifierTrainer;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 import io.knowhow.tuneencoder.classify.ClassifyResult;
 import io.knowhow.tuneencoder.classify.LabeledText;
 import io.knowhow.tuneencoder.embed.EmbedOptions;
@@ -107,9 +107,9 @@ public final class Tuning {
 
     /** Encoder classification; frozen is the default because on Banking77 it matched LoRA and full at a sixth of the time. */
     private TuneOutcome classify(TuneRequest r, TrainingListener listener) {
-        ClassifyOptions.Mode mode = encoderMode(r.method().orElse("frozen"));
+        EncoderTuneOptions.Mode mode = encoderMode(r.method().orElse("frozen"));
         Path out = r.output().orElse(kbDir.resolve("classifiers").resolve(stem(r.data()) + "-" + mode.name().toLowerCase(Locale.ROOT)));
-        ClassifyOptions options = encoderOptions(ClassifyOptions.defaults(mode, out), r);
+        EncoderTuneOptions options = encoderOptions(EncoderTuneOptions.defaults(mode, out), r);
         List<LabeledText> rows = ClassificationData.read(r.data());
         ClassifyResult result = ClassifierTrainer.train(BundledEncoder.tensors(), rows, options, r.resume(), adapt(listener), () -> cancelled);
         result.classifier().ifPresent(Classifier::close);
@@ -122,9 +122,9 @@ public final class Tuning {
 
     /** Encoder slot filling; LoRA is the default: on Restaurant-8k it beat the frozen encoder by 16 F1 points. */
     private TuneOutcome extract(TuneRequest r, TrainingListener listener) {
-        ClassifyOptions.Mode mode = encoderMode(r.method().orElse("lora"));
+        EncoderTuneOptions.Mode mode = encoderMode(r.method().orElse("lora"));
         Path out = r.output().orElse(kbDir.resolve("extractors").resolve(stem(r.data()) + "-" + mode.name().toLowerCase(Locale.ROOT)));
-        ClassifyOptions options = encoderOptions(ClassifyOptions.defaults(mode, out), r);
+        EncoderTuneOptions options = encoderOptions(EncoderTuneOptions.defaults(mode, out), r);
         List<SlotExample> rows = SlotData.read(r.data());
         List<String> schema = !r.slots().isEmpty() ? r.slots()
                 : rows.stream().flatMap(e -> e.spans().stream().map(SlotExample.Span::slot)).distinct().toList();
@@ -154,16 +154,16 @@ public final class Tuning {
                 result.interrupted(), result.runLog(), pairs.size(), List.of(), activated, result.elapsed());
     }
 
-    private static ClassifyOptions.Mode encoderMode(String method) {
+    private static EncoderTuneOptions.Mode encoderMode(String method) {
         try {
-            return ClassifyOptions.Mode.valueOf(method.strip().toUpperCase(Locale.ROOT));
+            return EncoderTuneOptions.Mode.valueOf(method.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --method '" + method + "' for an encoder task: use frozen, lora or full");
         }
     }
 
-    private static ClassifyOptions encoderOptions(ClassifyOptions defaults, TuneRequest r) {
-        ClassifyOptions o = defaults.withSeed(r.seed()).withCheckpointEvery(r.checkpointEvery());
+    private static EncoderTuneOptions encoderOptions(EncoderTuneOptions defaults, TuneRequest r) {
+        EncoderTuneOptions o = defaults.withSeed(r.seed()).withCheckpointEvery(r.checkpointEvery());
         if (r.epochs().isPresent()) o = o.withEpochs(r.epochs().get());
         if (r.learningRate().isPresent()) o = o.withLearningRates(r.learningRate().get(), o.headLearningRate());
         if (r.batchSize().isPresent()) o = o.withBatchSize(r.batchSize().get());

@@ -12,16 +12,24 @@ import java.util.regex.Pattern;
  * Finds, lists and rewrites the {@code [n]} citation markers of an answer: {@code [1]},
  * {@code [1, 2]}, {@code [1][2]} and ranges such as {@code [2-4]}.
  *
- * <p>A marker must not follow a letter, digit or underscore, so {@code items[2]} in a code sample is
- * not a citation; and numbers have at most three digits, so a bracketed year such as {@code [2024]} is
- * left alone.
+ * <p>A marker must not follow a letter, digit or underscore, so {@code items[2]} or {@code xs[-1]} in a
+ * code sample is not a citation; and numbers have at most three digits, so a bracketed year such as
+ * {@code [2024]} is left alone. Numbers outside the evidence ({@code [0]}, {@code [-1]}, {@code [999]})
+ * are found like any other, so callers can report and remove them.
  */
 public final class CitationMarkers {
     private CitationMarkers() {}
 
+    /**
+     * One number of a marker: up to three digits, with an optional minus (ASCII or U+2212) so that a
+     * negative marker such as {@code [-1]} is found, and then reported and removed as pointing at no
+     * evidence, instead of passing through as text a reader takes for a citation.
+     */
+    private static final String NUMBER = "[-\u2212]?\\d{1,3}";
+    private static final String ITEM = NUMBER + "(?:\\s*[-–]\\s*\\d{1,3})?";
     private static final Pattern MARKER = Pattern.compile(
-            "(?<![\\p{L}\\p{N}_])\\[(\\d{1,3}(?:\\s*[-–]\\s*\\d{1,3})?(?:\\s*[,;]\\s*\\d{1,3}(?:\\s*[-–]\\s*\\d{1,3})?)*)]");
-    private static final Pattern RANGE = Pattern.compile("(\\d{1,3})\\s*[-–]\\s*(\\d{1,3})");
+            "(?<![\\p{L}\\p{N}_])\\[(" + ITEM + "(?:\\s*[,;]\\s*" + ITEM + ")*)]");
+    private static final Pattern RANGE = Pattern.compile("(" + NUMBER + ")\\s*[-–]\\s*(\\d{1,3})");
     /** Longest range expanded; a wider one ("[1-500]") is not a citation anyone means. */
     private static final int MAX_RANGE = 20;
 
@@ -47,19 +55,23 @@ public final class CitationMarkers {
             for (String part : m.group(1).split("\\s*[,;]\\s*")) {
                 Matcher r = RANGE.matcher(part);
                 if (r.matches()) {
-                    int from = Integer.parseInt(r.group(1)), to = Integer.parseInt(r.group(2));
+                    int from = parse(r.group(1)), to = Integer.parseInt(r.group(2));
                     if (to < from || to - from >= MAX_RANGE) {
                         numbers.clear();
                         break;
                     }
                     for (int n = from; n <= to; n++) numbers.add(n);
                 } else {
-                    numbers.add(Integer.parseInt(part.strip()));
+                    numbers.add(parse(part.strip()));
                 }
             }
             if (!numbers.isEmpty()) out.add(new Marker(m.start(), m.end(), numbers));
         }
         return out;
+    }
+
+    private static int parse(String number) {
+        return Integer.parseInt(number.replace('\u2212', '-'));
     }
 
     /** The numbers cited in {@code text}, distinct, in order of first use. */

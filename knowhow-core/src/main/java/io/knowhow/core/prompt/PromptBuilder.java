@@ -6,6 +6,7 @@ import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.port.TokenCounter;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -176,14 +177,20 @@ public final class PromptBuilder {
      * Defuses evidence tags inside document text: {@code <evidence} and {@code </evidence} (any case or
      * spacing) get their {@code <} written as {@code &lt;}, so a document cannot close its block early or
      * open a fake one. Other markup is left alone, since code and HTML snippets are legitimate evidence.
+     *
+     * <p>The text is first put in Unicode NFKC form, which folds compatibility look-alikes into ASCII:
+     * a fullwidth {@code ＜/evidence＞} or {@code ＜／ｅｖｉｄｅｎｃｅ＞}, which a model reads as the closing
+     * tag, becomes {@code </evidence>} and is defused like it. The cost is that other compatibility
+     * characters are folded too ({@code ﬁ} → {@code fi}, {@code ²} → {@code 2}), which changes no meaning
+     * a model relies on.
      */
     public static String neutralise(String text) {
-        return TAG.matcher(text).replaceAll("&lt;$1");
+        return TAG.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("&lt;$1");
     }
 
-    /** Escapes an attribute value so a file name cannot break out of the tag. */
+    /** Escapes an attribute value so a file name cannot break out of the tag, fullwidth quotes included (NFKC). */
     private static String attribute(String value) {
-        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+        return Normalizer.normalize(value, Normalizer.Form.NFKC).replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;")
                 .replaceAll("[\\r\\n\\t]+", " ");
     }
 

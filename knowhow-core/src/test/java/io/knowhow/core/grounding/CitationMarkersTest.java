@@ -40,4 +40,18 @@ class CitationMarkersTest {
     void stripRemovesEveryMarker() {
         assertThat(CitationMarkers.strip("A [1]. B [2, 3] c.")).isEqualTo("A. B c.");
     }
+
+    @Test
+    void negativeZeroAndOutOfRangeMarkersAreFoundSoTheyCanBeRemoved() {
+        String answer = "Paris [1][-1]. Lyon [0]. Nice [999]. Metz [\u22122]. Brest [1, -3].";
+
+        // Before, [-1] did not match at all and stayed in the answer as if it were a citation.
+        assertThat(CitationMarkers.numbers(answer)).containsExactly(1, -1, 0, 999, -2, -3);
+        assertThat(CitationMarkers.retain(answer, n -> n >= 1 && n <= 3)).isEqualTo("Paris [1]. Lyon. Nice. Metz. Brest [1].");
+    }
+
+    @Test
+    void negativeIndexesInCodeAreNotMarkers() {
+        assertThat(CitationMarkers.numbers("Take xs[-1] or items[-2:]; see [-1-500].")).isEmpty();
+    }
 }

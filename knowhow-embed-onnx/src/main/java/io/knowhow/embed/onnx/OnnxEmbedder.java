@@ -1,37 +1,14 @@
 package io.knowhow.embed.onnx;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.EmbedderInfo;
 import io.knowhow.core.port.TokenCounter;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -54,29 +31,23 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * vector for a text depends slightly on the other texts in its batch (cosine down to ~0.98),
  * because dynamic activation quantization takes one scale over the whole batch tensor. The default
  * batch size of one avoids that: the same text always gives the same vector.
+ *
+ * <p>The parts, one job each and package-private: {@code ModelSource} (jar resource or directory),
+ * {@code EncoderSession} (ONNX Runtime), {@code ModelTokenizer}, {@code TokenBatch} (length-sorted
+ * batching), {@code BatchWorkers} (batches side by side) and {@code Pooler} (pooling and
+ * normalisation); this class wires them and guards their lifecycle.
  */
 public final class OnnxEmbedder implements Embedder, TokenCounter {
     /** Texts tokenized, sorted and embedded together; bounds memory for very large calls. */
     private static final int WINDOW = 2048;
-    private static final String OUTPUT = "last_hidden_state";
-    private static final String INPUT_IDS = "input_ids";
-    private static final String ATTENTION_MASK = "attention_mask";
-    private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final OnnxModelOptions model;
     private final OnnxRuntimeOptions runtime;
     private final EmbedderInfo info;
-    private final OrtEnvironment environment;
-    private final OrtSession session;
-    /** Truncates to the model limit and adds special tokens: what the model sees. */
-    private final HuggingFaceTokenizer encoder;
-    /** No truncation, no special tokens: what {@link #count} reports, so chunkers see true lengths. */
-    private final HuggingFaceTokenizer counter;
-    private final boolean feedsTokenTypeIds;
-    private final String outputName;
-    private final int dimension;
-    /** Runs batches side by side; null when {@code runtime.parallelBatches() == 1}. */
-    private final ExecutorService workers;
+    private final EncoderSession session;
+    private final ModelTokenizer tokenizer;
+    private final Pooler pooler;
+    private final BatchWorkers workers;
     /** Calls hold the read lock; close takes the write lock so it never frees a session in use. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
@@ -85,49 +56,23 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
         this.model = Objects.requireNonNull(model, "model options");
         this.runtime = Objects.requireNonNull(runtime, "runtime options");
         guardAgainstDjlTelemetry();
-        this.environment = OrtEnvironment.getEnvironment();
-        OrtSession createdSession = null;
-        HuggingFaceTokenizer createdEncoder = null;
-        HuggingFaceTokenizer createdCounter = null;
+        this.session = EncoderSession.open(source, runtime);
+        ModelTokenizer opened = null;
         try {
-            createdSession = source.openSession(environment, sessionOptions(runtime));
-            createdEncoder = source.openTokenizer(Map.of(
-                    "addSpecialTokens", "true",
-                    "truncation", "true",
-                    "maxLength", Integer.toString(model.maxSequenceLength()),
-                    // The bundled MiniLM tokenizer.json pads to a fixed 128: we pad per batch instead.
-                    "padding", "false"));
-            createdCounter = source.openTokenizer(Map.of(
-                    "addSpecialTokens", "false",
-                    "truncation", "false",
-                    "padding", "false"));
-            this.session = createdSession;
-            this.encoder = createdEncoder;
-            this.counter = createdCounter;
-            Set<String> inputs = session.getInputNames();
-            if (!inputs.contains(INPUT_IDS) || !inputs.contains(ATTENTION_MASK)) {
-                throw new ModelLoadException(source.describeModel() + " takes inputs " + inputs
-                        + "; expected a BERT-style encoder with input_ids and attention_mask");
-            }
-            this.feedsTokenTypeIds = inputs.contains(TOKEN_TYPE_IDS);
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            this.outputName = outputs.containsKey(OUTPUT) ? OUTPUT : outputs.keySet().iterator().next();
-            this.dimension = hiddenSize(outputs.get(outputName), source);
-            int specialTokens = encoder.encode("", true, false).getIds().length;
-            int contentLimit = model.maxSequenceLength() - specialTokens;
-            this.info = new EmbedderInfo(model.name() + "@onnxruntime-" + environment.getVersion(), dimension,
-                    contentLimit);
-        } catch (OrtException e) {
-            closeQuietly(createdSession, createdEncoder, createdCounter);
-            throw new ModelLoadException(source.describeModel() + " could not be loaded by ONNX Runtime "
-                    + environment.getVersion() + ": " + e.getMessage(), e);
+            opened = ModelTokenizer.open(source, model.maxSequenceLength());
+            int contentLimit = model.maxSequenceLength() - opened.specialTokens();
+            this.info = new EmbedderInfo(model.name() + "@onnxruntime-" + session.runtimeVersion(),
+                    session.dimension(), contentLimit);
         } catch (RuntimeException e) {
-            closeQuietly(createdSession, createdEncoder, createdCounter);
+            session.close();
+            if (opened != null) {
+                opened.close();
+            }
             throw e;
         }
-        this.workers = runtime.parallelBatches() > 1
-                ? Executors.newFixedThreadPool(runtime.parallelBatches(), workerThreads(model.name()))
-                : null;
+        this.tokenizer = opened;
+        this.pooler = new Pooler(model.pooling(), session.dimension());
+        this.workers = new BatchWorkers(runtime.parallelBatches(), model.name());
     }
 
     /** Loads a model shipped in a jar on the classpath, with {@link OnnxRuntimeOptions#defaults()}. */
@@ -138,10 +83,10 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
     /** Loads a model shipped in a jar on the classpath. */
     public static OnnxEmbedder bundled(BundledModel model, OnnxRuntimeOptions runtime) {
         Objects.requireNonNull(model, "model");
-        OnnxEmbedder embedder = new OnnxEmbedder(model.options(), runtime, new ResourceSource(model));
-        if (embedder.dimension != model.dimension()) {
+        OnnxEmbedder embedder = new OnnxEmbedder(model.options(), runtime, new ModelSource.Resource(model));
+        if (embedder.info.dimension() != model.dimension()) {
             embedder.close();
-            throw new ModelLoadException("bundled model " + model + " declares " + embedder.dimension
+            throw new ModelLoadException("bundled model " + model + " declares " + embedder.info.dimension()
                     + " dimensions, expected " + model.dimension() + ": the jar on the classpath holds another model");
         }
         return embedder;
@@ -181,7 +126,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
                     + ". A model directory holds model.onnx (an ONNX export of the encoder) and tokenizer.json "
                     + "(Hugging Face tokenizers format).");
         }
-        return new OnnxEmbedder(options, runtime, new DirectorySource(modelFile, tokenizerFile));
+        return new OnnxEmbedder(options, runtime, new ModelSource.Directory(modelFile, tokenizerFile));
     }
 
     @Override
@@ -212,9 +157,8 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            long[] ids = encoder.encode(model.queryPrefix() + query, true, false).getIds();
             float[][] out = new float[1][];
-            runBatch(List.of(ids), new int[] {0}, out);
+            runBatch(new TokenBatch(List.of(tokenizer.encode(model.queryPrefix() + query)), new int[] {0}), out);
             return out[0];
         } finally {
             lifecycle.readLock().unlock();
@@ -228,7 +172,7 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            return counter.encode(text, false, false).getIds().length;
+            return tokenizer.count(text);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -253,10 +197,9 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
                 return;
             }
             closed = true;
-            if (workers != null) {
-                workers.shutdown();
-            }
-            closeQuietly(session, encoder, counter);
+            workers.close();
+            session.close();
+            tokenizer.close();
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -268,183 +211,26 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
     }
 
     private void embedWindow(List<String> texts, float[][] vectors, int offset) {
-        Encoding[] encodings = encoder.batchEncode(texts, true, false);
-        List<long[]> ids = new ArrayList<>(encodings.length);
-        for (Encoding encoding : encodings) {
-            ids.add(encoding.getIds());
-        }
-        // Sorting by length keeps texts of similar length together, so batches pad little.
-        Integer[] order = new Integer[ids.size()];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> ids.get(i).length));
         List<Runnable> batches = new ArrayList<>();
-        for (int start = 0; start < order.length; start += runtime.batchSize()) {
-            int end = Math.min(order.length, start + runtime.batchSize());
-            int[] positions = new int[end - start];
-            List<long[]> batchIds = new ArrayList<>(positions.length);
-            for (int k = start; k < end; k++) {
-                positions[k - start] = offset + order[k];
-                batchIds.add(ids.get(order[k]));
-            }
-            batches.add(() -> runBatch(batchIds, positions, vectors));
+        for (TokenBatch batch : TokenBatch.lengthSorted(tokenizer.encodeAll(texts), offset, runtime.batchSize())) {
+            batches.add(() -> runBatch(batch, vectors));
         }
-        if (workers == null || batches.size() == 1) {
-            batches.forEach(Runnable::run);
-        } else {
-            runAll(batches);
-        }
+        workers.runAll(batches, "embedding with " + info.id());
     }
 
-    /** Runs batches on the workers and waits for every one, even when interrupted (see below). */
-    private void runAll(List<Runnable> batches) {
-        List<Future<?>> futures = new ArrayList<>(batches.size());
-        for (Runnable batch : batches) {
-            futures.add(workers.submit(batch));
-        }
-        RuntimeException failure = null;
-        boolean interrupted = false;
-        for (Future<?> future : futures) {
-            // Native runs cannot be cancelled; returning before they finish would let close() free the
-            // session under them. So an interrupt cancels what has not started and still waits for the rest.
-            while (true) {
-                try {
-                    future.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    futures.forEach(f -> f.cancel(false));
-                } catch (java.util.concurrent.CancellationException e) {
-                    break;
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException re ? re
-                                : new IllegalStateException("embedding batch failed", e.getCause());
-                    }
-                    break;
-                }
+    /** Embeds one batch and stores vector {@code i} at {@code out[batch.positions()[i]]}. */
+    private void runBatch(TokenBatch batch, float[][] out) {
+        try (EncoderSession.HiddenStates hidden = session.run(batch, info.id())) {
+            for (int b = 0; b < batch.size(); b++) {
+                out[batch.positions()[b]] = pooler.pool(hidden.states(), b, hidden.length(), batch.tokens(b));
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            if (failure == null) {
-                failure = new IllegalStateException("interrupted while embedding with " + info.id());
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /**
-     * Embeds one batch: pads the token ids to the batch's longest, runs the session, pools and
-     * normalises, and stores vector {@code i} at {@code out[positions[i]]}.
-     */
-    private void runBatch(List<long[]> batchIds, int[] positions, float[][] out) {
-        int batch = batchIds.size();
-        int length = 0;
-        for (long[] ids : batchIds) {
-            length = Math.max(length, ids.length);
-        }
-        long[] inputIds = new long[batch * length];      // (batch, length), padded with 0; the mask hides padding
-        long[] attentionMask = new long[batch * length]; // (batch, length), 1 for real tokens
-        int[] realTokens = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            long[] ids = batchIds.get(b);
-            System.arraycopy(ids, 0, inputIds, b * length, ids.length);
-            Arrays.fill(attentionMask, b * length, b * length + ids.length, 1L);
-            realTokens[b] = ids.length;
-        }
-        long[] shape = {batch, length};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(attentionMask), shape));
-            if (feedsTokenTypeIds) {
-                // One sequence per text: every token is segment 0.
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape));
-            }
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
-                OnnxTensor hidden = (OnnxTensor) result.get(0);
-                long[] hiddenShape = hidden.getInfo().getShape(); // (batch, length, dimension)
-                if (hiddenShape.length != 3 || hiddenShape[0] != batch || hiddenShape[1] != length
-                        || hiddenShape[2] != dimension) {
-                    throw new IllegalStateException(info.id() + " returned " + outputName + " of shape "
-                            + Arrays.toString(hiddenShape) + ", expected [" + batch + ", " + length + ", " + dimension + "]");
-                }
-                FloatBuffer states = hidden.getFloatBuffer();
-                for (int b = 0; b < batch; b++) {
-                    out[positions[b]] = normalize(pool(states, b, length, realTokens[b]));
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to embed a batch with " + info.id() + ": " + e.getMessage(), e);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    /** Pools row {@code b} of {@code states} (batch, length, dimension) over its first {@code tokens} positions. */
-    private float[] pool(FloatBuffer states, int b, int length, int tokens) {
-        int base = b * length * dimension;
-        float[] vector = new float[dimension];
-        switch (model.pooling()) {
-            case CLS -> states.get(base, vector);
-            case MEAN -> {
-                // Padding positions are excluded: they carry no meaning and their count varies per batch.
-                for (int t = 0; t < tokens; t++) {
-                    int row = base + t * dimension;
-                    for (int d = 0; d < dimension; d++) {
-                        vector[d] += states.get(row + d);
-                    }
-                }
-                for (int d = 0; d < dimension; d++) {
-                    vector[d] /= tokens;
-                }
-            }
-        }
-        return vector;
-    }
-
-    /** Scales {@code v} to unit length in place; a zero vector stays zero. */
-    static float[] normalize(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += (double) x * x;
-        }
-        if (sum > 0) {
-            float scale = (float) (1.0 / Math.sqrt(sum));
-            for (int i = 0; i < v.length; i++) {
-                v[i] *= scale;
-            }
-        }
-        return v;
     }
 
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("embedder " + info.id() + " is closed");
         }
-    }
-
-    private static int hiddenSize(NodeInfo output, ModelSource source) {
-        if (output.getInfo() instanceof TensorInfo tensor) {
-            long[] shape = tensor.getShape();
-            if (shape.length == 3 && shape[2] > 0) {
-                return Math.toIntExact(shape[2]);
-            }
-            throw new ModelLoadException(source.describeModel() + " declares output " + output.getName() + " of shape "
-                    + Arrays.toString(shape) + "; expected (batch, sequence, hidden) with a fixed hidden size");
-        }
-        throw new ModelLoadException(source.describeModel() + " output " + output.getName() + " is not a tensor");
-    }
-
-    private static OrtSession.SessionOptions sessionOptions(OnnxRuntimeOptions runtime) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(runtime.intraOpThreads());
-        options.setInterOpNumThreads(1);
-        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        return options;
     }
 
     /**
@@ -455,106 +241,6 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
     private static void guardAgainstDjlTelemetry() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
-        }
-    }
-
-    private static ThreadFactory workerThreads(String modelName) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "knowhow-embed-" + modelName + "-" + count.incrementAndGet());
-            thread.setDaemon(true); // an embedder that was never closed must not keep the JVM alive
-            return thread;
-        };
-    }
-
-    private static void closeQuietly(OrtSession session, HuggingFaceTokenizer... tokenizers) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // Nothing useful to do: the session is gone either way.
-            }
-        }
-        for (HuggingFaceTokenizer tokenizer : tokenizers) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-        }
-    }
-
-    /** Where the two model files come from: a jar resource or a directory. */
-    private sealed interface ModelSource permits ResourceSource, DirectorySource {
-        OrtSession openSession(OrtEnvironment environment, OrtSession.SessionOptions options) throws OrtException;
-
-        HuggingFaceTokenizer openTokenizer(Map<String, String> options);
-
-        String describeModel();
-    }
-
-    private record ResourceSource(BundledModel model) implements ModelSource {
-        @Override
-        public OrtSession openSession(OrtEnvironment environment, OrtSession.SessionOptions options) throws OrtException {
-            try (options) {
-                return environment.createSession(read(model.modelResource()), options);
-            }
-        }
-
-        @Override
-        public HuggingFaceTokenizer openTokenizer(Map<String, String> options) {
-            try (InputStream in = open(model.tokenizerResource())) {
-                return HuggingFaceTokenizer.newInstance(in, options);
-            } catch (IOException | RuntimeException e) {
-                throw new ModelLoadException("cannot read tokenizer resource '" + model.tokenizerResource()
-                        + "' of bundled model " + model + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public String describeModel() {
-            return "bundled model " + model + " (resource '" + model.modelResource() + "')";
-        }
-
-        private byte[] read(String resource) {
-            try (InputStream in = open(resource)) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new ModelLoadException("cannot read resource '" + resource + "' of bundled model " + model
-                        + ": " + e.getMessage(), e);
-            }
-        }
-
-        private InputStream open(String resource) {
-            InputStream in = BundledModel.class.getClassLoader().getResourceAsStream(resource);
-            if (in == null) {
-                throw new ModelLoadException("resource '" + resource + "' of bundled model " + model
-                        + " is not on the classpath: add the jar " + model.jar() + " (only its model files are used)");
-            }
-            return in;
-        }
-    }
-
-    private record DirectorySource(Path modelFile, Path tokenizerFile) implements ModelSource {
-        @Override
-        public OrtSession openSession(OrtEnvironment environment, OrtSession.SessionOptions options) throws OrtException {
-            // By path rather than bytes: ONNX Runtime then also finds external weight files next to it.
-            try (options) {
-                return environment.createSession(modelFile.toAbsolutePath().toString(), options);
-            }
-        }
-
-        @Override
-        public HuggingFaceTokenizer openTokenizer(Map<String, String> options) {
-            try (InputStream in = Files.newInputStream(tokenizerFile)) {
-                return HuggingFaceTokenizer.newInstance(in, options);
-            } catch (IOException | RuntimeException e) {
-                throw new ModelLoadException("cannot read tokenizer file " + tokenizerFile.toAbsolutePath()
-                        + " (expected Hugging Face tokenizer.json): " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public String describeModel() {
-            return "model file " + modelFile.toAbsolutePath();
         }
     }
 }

@@ -1,35 +1,40 @@
 package io.knowhow.llm.openai;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.core.model.ChatMessage;
-import io.knowhow.llm.openai.LlmException.Kind;
 
-import java.net.http.HttpHeaders;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The two JSON shapes of the chat-completions protocol (request; response or stream chunk) and the
- * mapping of error responses to {@link LlmException}s with messages a user can act on.
+ * The JSON shapes of the chat-completions protocol: the request, and the reply read from a whole
+ * response or from one stream chunk. Anything that is not the expected shape is a
+ * {@link LlmErrors#malformed} error; an error object inside a 2xx answer is mapped like an error status.
  *
- * <p>Error bodies differ by server, so the message is looked up in the usual places: OpenAI, llama.cpp
- * and Ollama write {@code {"error": {"message": ...}}}, vLLM {@code {"message": ...}}, some proxies
- * {@code {"error": "..."}} or {@code {"detail": ...}}.
+ * <p>Jackson's default cap on one string (20 million characters) is raised to
+ * {@code llm.max-response-bytes}: a valid body under the byte cap always parses, whatever its answer's
+ * length, and the byte cap, enforced while reading, is what bounds memory.
  */
 final class ChatProtocol {
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final LlmSettings settings;
+    private final LlmErrors errors;
 
-    ChatProtocol(LlmSettings settings) {
+    ChatProtocol(LlmSettings settings, LlmErrors errors) {
         this.settings = settings;
+        this.errors = errors;
+        // A string is at most as many characters as the bytes that encode it, so the byte cap bounds it.
+        int maxString = (int) Math.max(StreamReadConstraints.defaults().getMaxStringLength(), settings.maxResponseBytes());
+        this.json = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxString).build())
+                .build());
     }
 
     /** What one response or stream chunk carried. */
@@ -52,18 +57,18 @@ final class ChatProtocol {
         }
     }
 
-    /** Parses a whole (non-streamed) chat completion. */
-    Reply completion(String body) {
+    /** Parses a whole (non-streamed) chat completion, UTF-8 encoded. */
+    Reply completion(byte[] body) {
         JsonNode root = parse(body, "a chat completion");
-        if (root.has("error")) throw error(200, body, null);
+        if (root.has("error")) throw errors.status(200, new String(body, StandardCharsets.UTF_8), null);
         JsonNode choices = root.path("choices");
         if (!choices.isArray() || choices.isEmpty())
-            throw malformed("it has no 'choices'", body);
+            throw malformed("it has no 'choices'", head(body));
         JsonNode choice = choices.get(0);
         JsonNode content = choice.path("message").path("content");
         String finish = text(choice.path("finish_reason"));
         if (!content.isTextual()) {
-            throw malformed(content.isMissingNode() ? "its first choice has no message content" : "its message content is not text", body);
+            throw malformed(content.isMissingNode() ? "its first choice has no message content" : "its message content is not text", head(body));
         }
         return new Reply(content.asText(), finish, count(root, "prompt_tokens"), count(root, "completion_tokens"));
     }
@@ -73,7 +78,7 @@ final class ChatProtocol {
         JsonNode root = parse(data, "a stream chunk");
         if (root.has("error")) {
             JsonNode code = root.path("error").path("code");
-            throw error(code.isInt() && code.asInt() >= 400 ? code.asInt() : 500, data, null);
+            throw errors.status(code.isInt() && code.asInt() >= 400 ? code.asInt() : 500, data, null);
         }
         JsonNode choices = root.path("choices");
         String delta = "";
@@ -88,61 +93,8 @@ final class ChatProtocol {
         return new Reply(delta, finish, count(root, "prompt_tokens"), count(root, "completion_tokens"));
     }
 
-    /**
-     * The exception for an error response.
-     *
-     * @param status the HTTP status (200 for an error object inside a successful response)
-     */
-    LlmException error(int status, String body, HttpHeaders headers) {
-        String url = settings.chatCompletionsUrl().toString();
-        String said = serverMessage(body);
-        String lower = said.toLowerCase(Locale.ROOT) + " " + (body == null ? "" : body.toLowerCase(Locale.ROOT));
-        String quote = said.isEmpty() ? "HTTP " + status : "HTTP " + status + ": " + said;
-        String model = settings.model();
-        if (status == 401 || status == 403) {
-            String hint = settings.apiKey() == null
-                    ? "No API key is set: set " + LlmSettings.envVar("llm.api-key") + " (or llm.api-key)."
-                    : "Check the API key (" + LlmSettings.envVar("llm.api-key") + " or llm.api-key) and that it may use model '" + model + "'.";
-            return new LlmException(Kind.AUTHENTICATION, "The LLM server at " + url + " refused the request (" + quote + "). " + hint, null, status, null);
-        }
-        if (contextTooLong(lower)) {
-            return new LlmException(Kind.CONTEXT_TOO_LONG, "The prompt is too long for model '" + model + "' at " + url + " (" + quote
-                    + "). Set llm.context-window to the model's real window (now " + settings.contextWindowTokens()
-                    + ") so prompts are trimmed to fit, retrieve fewer chunks (--k), or lower llm.max-tokens.", null, status, null);
-        }
-        if (status == 429 && lower.contains("insufficient_quota")) {
-            return new LlmException(Kind.QUOTA_EXCEEDED, "The LLM account at " + url + " is out of quota (" + quote
-                    + "). Check the plan and billing of the account the API key belongs to; retrying will not help.", null, status, null);
-        }
-        if (status == 429) {
-            Duration wait = retryAfter(headers);
-            return new LlmException(Kind.RATE_LIMITED, "The LLM server at " + url + " is rate-limiting requests (" + quote
-                    + "). Wait and try again, or lower the request rate.", null, status, wait);
-        }
-        if (modelMissing(status, lower)) {
-            return new LlmException(Kind.MODEL_NOT_FOUND, "The LLM server at " + url + " does not serve model '" + model + "' (" + quote
-                    + "). Check llm.model (or " + LlmSettings.envVar("llm.model") + "); GET " + settings.baseUrl()
-                    + "/models lists the models it serves.", null, status, null);
-        }
-        if (status == 404 || status == 405) {
-            return new LlmException(Kind.ENDPOINT_NOT_FOUND, "No chat-completions endpoint at " + url + " (" + quote
-                    + "). Check llm.base-url: it must be the server's OpenAI-compatible API root, e.g. http://localhost:11434/v1.", null, status, null);
-        }
-        if (status == 408) {
-            return new LlmException(Kind.TIMEOUT, "The LLM server at " + url + " timed out the request (" + quote + ").", null, status, null);
-        }
-        if (status >= 500) {
-            return new LlmException(Kind.SERVER_ERROR, "The LLM server at " + url + " failed (" + quote
-                    + "). It may be overloaded or restarting; try again later.", null, status, retryAfter(headers));
-        }
-        return new LlmException(Kind.BAD_REQUEST, "The LLM server at " + url + " refused the request (" + quote
-                + "). Check llm.model, llm.max-tokens and llm.temperature against what the server accepts.", null, status, null);
-    }
-
     LlmException malformed(String what, String body) {
-        return new LlmException(Kind.MALFORMED_RESPONSE, "The LLM server at " + settings.chatCompletionsUrl()
-                + " sent a response that is not a chat completion: " + what + " (" + excerpt(body)
-                + "). Check that llm.base-url points at an OpenAI-compatible API.", null);
+        return errors.malformed(what, body);
     }
 
     private JsonNode parse(String body, String what) {
@@ -155,63 +107,19 @@ final class ChatProtocol {
         }
     }
 
-    /** The server's own words about an error, or the start of the body when it is not JSON. */
-    private String serverMessage(String body) {
-        if (body == null || body.isBlank()) return "";
+    private JsonNode parse(byte[] body, String what) {
         try {
-            JsonNode root = json.readTree(body);
-            if (root != null && root.isObject()) {
-                JsonNode error = root.path("error");
-                for (JsonNode candidate : List.of(error.path("message"), error, root.path("message"), root.path("detail"))) {
-                    if (candidate.isTextual() && !candidate.asText().isBlank()) return clip(candidate.asText());
-                }
-                JsonNode detail = root.path("detail");
-                if (!detail.isMissingNode()) return clip(detail.toString());
-            }
-        } catch (JsonProcessingException ignored) {
-            // Not JSON (an HTML error page, a proxy's text): quote its start instead.
+            JsonNode root = body.length == 0 ? null : json.readTree(body);
+            if (root == null || !root.isObject()) throw malformed("expected " + what + " as a JSON object", head(body));
+            return root;
+        } catch (IOException e) {
+            throw malformed("it is not JSON", head(body));
         }
-        return clip(body);
     }
 
-    private static boolean contextTooLong(String lower) {
-        return lower.contains("context_length_exceeded") || lower.contains("context length") || lower.contains("context window")
-                || lower.contains("context size") || lower.contains("exceed_context") || lower.contains("maximum context")
-                || lower.contains("too many tokens") || lower.contains("prompt is too long");
-    }
-
-    private static boolean modelMissing(int status, String lower) {
-        if (lower.contains("model_not_found")) return true;
-        boolean mentionsModel = lower.contains("model");
-        boolean missing = lower.contains("not found") || lower.contains("does not exist") || lower.contains("not exist")
-                || lower.contains("unknown model") || lower.contains("no such model") || lower.contains("invalid model");
-        return mentionsModel && (status == 404 || (status == 400 || status == 422) && missing);
-    }
-
-    /** Retry-After in seconds or as an HTTP date, or the {@code retry-after-ms} some APIs send; null when absent. */
-    static Duration retryAfter(HttpHeaders headers) {
-        if (headers == null) return null;
-        var ms = headers.firstValue("retry-after-ms");
-        if (ms.isPresent()) {
-            try {
-                return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(ms.get().strip()))));
-            } catch (NumberFormatException ignored) {
-                // fall through to Retry-After
-            }
-        }
-        var v = headers.firstValue("retry-after");
-        if (v.isEmpty()) return null;
-        String s = v.get().strip();
-        try {
-            return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(s) * 1000)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
+    /** The start of a body as text, enough to quote; decoding all of a large body would only be thrown away. */
+    private static String head(byte[] body) {
+        return new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
     }
 
     private static Integer count(JsonNode root, String field) {
@@ -221,17 +129,5 @@ final class ChatProtocol {
 
     private static String text(JsonNode n) {
         return n.isTextual() ? n.asText() : null;
-    }
-
-    private String excerpt(String body) {
-        if (body == null || body.isBlank()) return "the body was empty";
-        return "it began: " + clip(body);
-    }
-
-    /** One line of at most 300 characters, with the API key blotted out should the server echo it. */
-    private String clip(String s) {
-        String one = s.strip().replaceAll("\\s+", " ");
-        if (settings.apiKey() != null) one = one.replace(settings.apiKey(), "***");
-        return one.length() <= 300 ? one : one.substring(0, 300) + "…";
     }
 }

@@ -37,6 +37,12 @@ public class LlmException extends RuntimeException {
         BAD_REQUEST(false),
         /** A 2xx answer that is not a chat completion (not JSON, no choices, no text). */
         MALFORMED_RESPONSE(false),
+        /** A 3xx answer: never followed, so the prompt and key go nowhere that was not configured. */
+        REDIRECTED(false),
+        /** The response passed {@code llm.max-response-bytes}; reading stopped there. */
+        RESPONSE_TOO_LARGE(false),
+        /** No complete answer within {@code llm.deadline-seconds}, retries included. */
+        DEADLINE_EXCEEDED(false),
         /** The calling thread was interrupted while waiting. */
         INTERRUPTED(false);
 

@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param apiKey                   sent as {@code Authorization: Bearer}; null or empty for servers without keys
  * @param connectTimeout           longest wait to open a connection
  * @param readTimeout              longest wait for the response headers, and, when streaming, between two
- *                                 pieces of the stream
+ *                                 pieces of the stream; never beyond {@code deadline}
  * @param maxRetries               retries after a retriable failure (timeout, reset, 429, 5xx); 0 for none
  * @param initialBackoff           wait before the first retry, doubled for each later one (unless the server
  *                                 says how long with Retry-After)
@@ -38,11 +38,16 @@ import java.util.Optional;
  * @param promptPricePer1k         price of 1,000 prompt tokens, for the answer's cost; 0 when free or unknown
  * @param completionPricePer1k     price of 1,000 completion tokens
  * @param systemPrompt             opening of the system prompt; null for {@link PromptBuilder#DEFAULT_SYSTEM_PROMPT}
+ * @param deadline                 longest time one answer may take from the first request to the last byte,
+ *                                 retries and the waits between them included; bounds what a slow or
+ *                                 misbehaving server can cost, whatever the timeouts and retries allow
+ * @param maxResponseBytes         most bytes read of one response, whole or streamed; reading stops there,
+ *                                 so a server cannot make the client hold more
  */
 public record LlmSettings(URI baseUrl, String model, String apiKey, Duration connectTimeout, Duration readTimeout,
                           int maxRetries, Duration initialBackoff, int maxTokens, double temperature,
                           int contextWindowTokens, double promptPricePer1k, double completionPricePer1k,
-                          String systemPrompt) {
+                          String systemPrompt, Duration deadline, long maxResponseBytes) {
     public static final int DEFAULT_CONTEXT_WINDOW = 8192;
     public static final int DEFAULT_MAX_TOKENS = 512;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -50,6 +55,20 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
     public static final int DEFAULT_MAX_RETRIES = 3;
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+    /**
+     * Equal to the read timeout: a model that takes that long to begin still gets its one try, and
+     * retries only fit when failures come fast (before this bound, 4 tries of 120 s could take 8 min).
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(120);
+    /**
+     * 8 MiB: a streamed token costs ~150–300 bytes of event framing, so this holds some 30,000 streamed
+     * tokens, far above the default {@link #DEFAULT_MAX_TOKENS}, while a runaway server is stopped early.
+     */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 8L << 20;
+    /** Smallest response cap accepted: an error body or a short answer must fit. */
+    public static final long MIN_RESPONSE_BYTES = 1024;
+    /** Largest response cap accepted: a body is held in one array, and Jackson reads strings up to it. */
+    public static final long MAX_RESPONSE_BYTES = 1L << 30;
 
     /** Environment variables override config keys; this prefix plus the key upper-cased, '.' and '-' as '_'. */
     public static final String ENV_PREFIX = "KNOWHOW_";
@@ -83,6 +102,10 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
         if (!(completionPricePer1k >= 0 && Double.isFinite(completionPricePer1k)))
             throw new IllegalArgumentException("llm.price.completion-per-1k must be a non-negative number, got " + completionPricePer1k);
         systemPrompt = systemPrompt == null || systemPrompt.isBlank() ? null : systemPrompt.strip();
+        requirePositive(deadline, "the deadline per answer (llm.deadline-seconds)");
+        if (maxResponseBytes < MIN_RESPONSE_BYTES || maxResponseBytes > MAX_RESPONSE_BYTES)
+            throw new IllegalArgumentException("llm.max-response-bytes must be between " + MIN_RESPONSE_BYTES + " and "
+                    + MAX_RESPONSE_BYTES + ", got " + maxResponseBytes);
     }
 
     /** Settings with every default, for the model {@code model} at {@code baseUrl}. */
@@ -111,7 +134,8 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", maxRetries=" + maxRetries
                 + ", maxTokens=" + maxTokens + ", temperature=" + temperature + ", contextWindowTokens=" + contextWindowTokens
                 + ", promptPricePer1k=" + promptPricePer1k + ", completionPricePer1k=" + completionPricePer1k
-                + ", systemPrompt=" + (systemPrompt == null ? "default" : "custom") + "]";
+                + ", systemPrompt=" + (systemPrompt == null ? "default" : "custom") + ", deadline=" + deadline
+                + ", maxResponseBytes=" + maxResponseBytes + "]";
     }
 
     /**
@@ -147,6 +171,8 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
         in.decimal("llm.connect-timeout-seconds").ifPresent(s -> b.connectTimeout(seconds(s, "llm.connect-timeout-seconds")));
         in.integer("llm.max-retries").ifPresent(b::maxRetries);
         in.text("llm.system-prompt").ifPresent(b::systemPrompt);
+        in.decimal("llm.deadline-seconds").ifPresent(s -> b.deadline(seconds(s, "llm.deadline-seconds")));
+        in.longInteger("llm.max-response-bytes").ifPresent(b::maxResponseBytes);
         return Optional.of(b.build());
     }
 
@@ -190,18 +216,20 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
 
     private static Map<String, String> keys() {
         Map<String, String> k = new LinkedHashMap<>();
-        k.put("llm.base-url", "the OpenAI-compatible API root, e.g. http://localhost:11434/v1; unset means no LLM (extractive answers)");
-        k.put("llm.model", "the model name the server serves");
-        k.put("llm.api-key", "API key, sent as a Bearer token (prefer the environment variable)");
-        k.put("llm.context-window", "the model's context window in tokens (default " + DEFAULT_CONTEXT_WINDOW + ")");
-        k.put("llm.max-tokens", "most tokens per answer, reserved in the window (default " + DEFAULT_MAX_TOKENS + ")");
-        k.put("llm.temperature", "sampling temperature, 0 to 2 (default 0)");
-        k.put("llm.price.prompt-per-1k", "price of 1,000 prompt tokens (default 0)");
-        k.put("llm.price.completion-per-1k", "price of 1,000 completion tokens (default 0)");
-        k.put("llm.timeout-seconds", "longest wait for the answer to start, and between streamed pieces (default " + DEFAULT_READ_TIMEOUT.toSeconds() + ")");
-        k.put("llm.connect-timeout-seconds", "longest wait to connect (default " + DEFAULT_CONNECT_TIMEOUT.toSeconds() + ")");
-        k.put("llm.max-retries", "retries after timeouts, resets, 429 and 5xx (default " + DEFAULT_MAX_RETRIES + ")");
-        k.put("llm.system-prompt", "opening of the system prompt; the evidence rules are always appended");
+        k.put("llm.base-url", "the OpenAI-compatible API root, an http(s) URL, e.g. http://localhost:11434/v1; unset means no LLM (extractive answers)");
+        k.put("llm.model", "the model name the server serves (text; required with llm.base-url)");
+        k.put("llm.api-key", "API key, sent as a Bearer token (text; prefer the environment variable " + envVar("llm.api-key") + ")");
+        k.put("llm.context-window", "the model's context window in tokens (whole number, at least 256; default " + DEFAULT_CONTEXT_WINDOW + ")");
+        k.put("llm.max-tokens", "most tokens per answer, reserved in the window (whole number, 1 to below llm.context-window; default " + DEFAULT_MAX_TOKENS + ")");
+        k.put("llm.temperature", "sampling temperature (number, 0 to 2; default 0)");
+        k.put("llm.price.prompt-per-1k", "price of 1,000 prompt tokens (number, at least 0; default 0)");
+        k.put("llm.price.completion-per-1k", "price of 1,000 completion tokens (number, at least 0; default 0)");
+        k.put("llm.timeout-seconds", "longest wait for the answer to start, and between streamed pieces (seconds, above 0 up to 86400; default " + DEFAULT_READ_TIMEOUT.toSeconds() + ")");
+        k.put("llm.connect-timeout-seconds", "longest wait to connect (seconds, above 0 up to 86400; default " + DEFAULT_CONNECT_TIMEOUT.toSeconds() + ")");
+        k.put("llm.max-retries", "retries after timeouts, resets, 429 and 5xx (whole number, 0 to 10; default " + DEFAULT_MAX_RETRIES + ")");
+        k.put("llm.deadline-seconds", "longest time for one answer, all retries and waits included; then it fails (seconds, above 0 up to 86400; default " + DEFAULT_DEADLINE.toSeconds() + ")");
+        k.put("llm.max-response-bytes", "most bytes read of one response, whole or streamed, before it fails (whole number, " + MIN_RESPONSE_BYTES + " to " + MAX_RESPONSE_BYTES + "; default " + DEFAULT_MAX_RESPONSE_BYTES + " = 8 MiB)");
+        k.put("llm.system-prompt", "opening of the system prompt; the evidence rules are always appended (text)");
         return Collections.unmodifiableMap(k);
     }
 
@@ -222,6 +250,16 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
             return text(key).map(v -> {
                 try {
                     return Integer.parseInt(v.replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(where(key) + " must be a whole number, got '" + v + "'");
+                }
+            });
+        }
+
+        Optional<Long> longInteger(String key) {
+            return text(key).map(v -> {
+                try {
+                    return Long.parseLong(v.replace("_", ""));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(where(key) + " must be a whole number, got '" + v + "'");
                 }
@@ -254,6 +292,8 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
         private double promptPricePer1k;
         private double completionPricePer1k;
         private String systemPrompt;
+        private Duration deadline = DEFAULT_DEADLINE;
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
         private Builder(String baseUrl, String model) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -271,11 +311,13 @@ public record LlmSettings(URI baseUrl, String model, String apiKey, Duration con
         public Builder promptPricePer1k(double v) { promptPricePer1k = v; return this; }
         public Builder completionPricePer1k(double v) { completionPricePer1k = v; return this; }
         public Builder systemPrompt(String v) { systemPrompt = v; return this; }
+        public Builder deadline(Duration v) { deadline = v; return this; }
+        public Builder maxResponseBytes(long v) { maxResponseBytes = v; return this; }
 
         public LlmSettings build() {
             return new LlmSettings(normaliseBaseUrl(baseUrl), model, apiKey, connectTimeout, readTimeout, maxRetries,
                     initialBackoff, maxTokens, temperature, contextWindowTokens, promptPricePer1k, completionPricePer1k,
-                    systemPrompt);
+                    systemPrompt, deadline, maxResponseBytes);
         }
     }
 }

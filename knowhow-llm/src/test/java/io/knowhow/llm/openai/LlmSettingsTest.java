@@ -76,7 +76,10 @@ class LlmSettingsTest {
                 Map.entry("llm.temperature", "0.3"), Map.entry("llm.price.prompt-per-1k", "0.001"),
                 Map.entry("llm.price.completion-per-1k", "0.002"), Map.entry("llm.timeout-seconds", "45"),
                 Map.entry("llm.connect-timeout-seconds", "2.5"), Map.entry("llm.max-retries", "1"),
-                Map.entry("llm.system-prompt", "Answer in French."), Map.entry("store.kind", "lucene"));
+                Map.entry("llm.system-prompt", "Answer in French."), Map.entry("llm.deadline-seconds", "90"),
+                Map.entry("llm.max-response-bytes", "16_777_216"), Map.entry("store.kind", "lucene"));
+        // A key added to CONFIG_KEYS must be read here too, or the app would list a setting that does nothing.
+        assertThat(config.keySet()).containsAll(LlmSettings.CONFIG_KEYS.keySet());
 
         LlmSettings s = LlmSettings.fromEnvironment(Map.of(), config).orElseThrow();
 
@@ -92,6 +95,25 @@ class LlmSettingsTest {
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(s.maxRetries()).isEqualTo(1);
         assertThat(s.systemPrompt()).isEqualTo("Answer in French.");
+        assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.maxResponseBytes()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void everyKeyIsDescribedWithItsKindOfValue() {
+        LlmSettings.CONFIG_KEYS.forEach((key, description) ->
+                assertThat(description).as(key).containsAnyOf("(text", "URL", "(whole number", "(number", "(seconds"));
+    }
+
+    @Test
+    void deadlineAndResponseCapAreBoundedAndNamed() {
+        assertThatThrownBy(() -> LlmSettings.builder("http://h", "m").deadline(Duration.ZERO).build())
+                .hasMessage("the deadline per answer (llm.deadline-seconds) must be positive, got PT0S");
+        assertThatThrownBy(() -> LlmSettings.builder("http://h", "m").maxResponseBytes(100).build())
+                .hasMessage("llm.max-response-bytes must be between 1024 and 1073741824, got 100");
+        Map<String, String> config = Map.of("llm.base-url", "http://h", "llm.model", "m", "llm.deadline-seconds", "-1");
+        assertThatThrownBy(() -> LlmSettings.fromEnvironment(Map.of(), config))
+                .hasMessage("llm.deadline-seconds must be between 0 and 86400 seconds, got -1.0");
     }
 
     @Test
@@ -140,6 +162,9 @@ class LlmSettingsTest {
         assertThat(s.contextWindowTokens()).isEqualTo(8192);
         assertThat(s.temperature()).isZero();
         assertThat(s.apiKey()).isNull();
+        // A slow or hostile server costs at most two minutes and 8 MiB per answer.
+        assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(s.maxResponseBytes()).isEqualTo(8L << 20);
         assertThat(Optional.ofNullable(s.systemPrompt())).isEmpty();
         assertThat(s.promptBuilder(io.knowhow.core.prompt.CharRatioTokenCounter.CONSERVATIVE).options().promptBudget()).isEqualTo(8192 - 512);
     }

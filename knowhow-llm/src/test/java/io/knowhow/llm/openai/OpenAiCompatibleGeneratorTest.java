@@ -20,11 +20,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static io.knowhow.llm.openai.ScriptedChatServer.completion;
 import static io.knowhow.llm.openai.ScriptedChatServer.events;
 import static io.knowhow.llm.openai.ScriptedChatServer.json;
+import static io.knowhow.llm.openai.ScriptedChatServer.redirect;
 import static io.knowhow.llm.openai.ScriptedChatServer.slow;
 import static io.knowhow.llm.openai.ScriptedChatServer.stream;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -329,20 +332,24 @@ class OpenAiCompatibleGeneratorTest {
     }
 
     @Test
-    void aStreamThatStallsTimesOutWithoutRetryingOnceTextWasShown() {
-        server.then(events(List.of("{\"choices\":[{\"delta\":{\"content\":\"Partial\"}}]}",
-                "{\"choices\":[{\"delta\":{\"content\":\" rest\"},\"finish_reason\":\"stop\"}]}"), true, 5_000));
+    void aStreamThatBreaksAfterTextWasShownIsNotRetried() {
+        // The server sends one delta and hangs up without a finish reason or [DONE]: a retriable failure,
+        // but the caller already printed "Partial", so trying again would show the answer twice.
+        server.then(events(List.of("{\"choices\":[{\"delta\":{\"content\":\"Partial\"}}]}"), false, 0))
+                .then(stream(List.of("Partial", " again"), 1, 1));
         List<String> seen = new ArrayList<>();
 
         LlmException e;
-        try (var generator = generator(settings().readTimeout(Duration.ofMillis(300)).build())) {
+        try (var generator = generator(settings().build())) {
             e = catchThrowableOfType(LlmException.class, () -> generator.generate(request(), seen::add));
         }
 
-        assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(e.getMessage()).contains("in the middle of the answer");
+        assertThat(e.kind()).isEqualTo(Kind.NETWORK);
+        assertThat(e.retriable()).isTrue();
+        assertThat(e.getMessage()).contains("ended before the answer was complete");
         assertThat(seen).containsExactly("Partial");
         assertThat(server.received()).hasSize(1);
+        assertThat(pauses).isEmpty();
     }
 
     @Test
@@ -396,6 +403,210 @@ class OpenAiCompatibleGeneratorTest {
             assertThat(generator.toString()).doesNotContain(KEY).contains("test-model");
             assertThat(generator.settings().toString()).doesNotContain(KEY).contains("apiKey=set");
             assertThat(generator.name()).isEqualTo("openai:test-model");
+        }
+    }
+
+    // ---- a misbehaving server: size, time and redirects are bounded ----
+
+    private static final String CHUNK = "{\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(1000) + "\"}}]}";
+
+    /** The scripted server could not send its whole body: the client closed the connection. */
+    private static void assertClientHungUp(CompletableFuture<Boolean> wroteAll) throws Exception {
+        try {
+            assertThat(wroteAll.get(60, TimeUnit.SECONDS)).as("the server sent its whole body: the client read it all").isFalse();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the server was still sending 60 s after the client gave up: the client did not hang up", e);
+        }
+    }
+
+    @Test
+    void aHugeBodyIsRefusedAtTheCapWithoutReadingTheRest() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        server.then(ScriptedChatServer.endless("application/json", false, "{\"choices\":[{\"message\":{\"content\":\"",
+                "y".repeat(8192), "\"}}]}", 60_000_000, 0, wroteAll));
+
+        LlmException e;
+        try (var generator = generator(settings().build())) {
+            e = catchThrowableOfType(LlmException.class, () -> generator.generate(request()));
+        }
+
+        assertThat(e.kind()).isEqualTo(Kind.RESPONSE_TOO_LARGE);
+        assertThat(e.retriable()).isFalse();
+        assertThat(e.getMessage()).isEqualTo("The response from the LLM server at " + server.root() + "/v1/chat/completions is larger"
+                + " than llm.max-response-bytes (8388608 bytes); reading stopped there. If answers this long are expected, raise"
+                + " llm.max-response-bytes; otherwise check that llm.base-url points at the right server.");
+        assertThat(e.getMessage()).doesNotContain(KEY);
+        // The client hung up at the cap: the server could not write its 60 MB.
+        assertClientHungUp(wroteAll);
+        assertThat(server.received()).hasSize(1);
+    }
+
+    @Test
+    void aDeclaredLengthAboveTheCapIsRefusedBeforeReading() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        server.then(ScriptedChatServer.endless("application/json", true, "{", " ", "}", 60_000_000, 0, wroteAll));
+
+        try (var generator = generator(settings().maxResponseBytes(4096).build())) {
+            assertThatThrownBy(() -> generator.generate(request()))
+                    .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.RESPONSE_TOO_LARGE))
+                    .hasMessageContaining("llm.max-response-bytes (4096 bytes)");
+        }
+        assertClientHungUp(wroteAll);
+    }
+
+    @Test
+    void aHugeStreamStopsAtTheCapAndShowsEachPieceOnce() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        server.then(ScriptedChatServer.endless("text/event-stream", false, "", "data: " + CHUNK + "\n\n", "data: [DONE]\n\n",
+                60_000_000, 0, wroteAll));
+        List<String> seen = new ArrayList<>();
+        long cap = 1 << 20;
+
+        LlmException e;
+        try (var generator = generator(settings().maxResponseBytes(cap).build())) {
+            e = catchThrowableOfType(LlmException.class, () -> generator.generate(request(), seen::add));
+        }
+
+        assertThat(e.kind()).isEqualTo(Kind.RESPONSE_TOO_LARGE);
+        assertThat(e.getMessage()).startsWith("The event stream from the LLM server at " + server.root() + "/v1/chat/completions is larger"
+                + " than llm.max-response-bytes (1048576 bytes); reading stopped there.").doesNotContain(KEY);
+        // Every delta shown once, in order, and no more text than the cap allowed in.
+        assertThat(seen).isNotEmpty().allMatch(d -> d.equals("x".repeat(1000)));
+        assertThat(seen.size() * (long) CHUNK.length()).isLessThan(cap);
+        assertClientHungUp(wroteAll);
+        assertThat(server.received()).hasSize(1);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void anEndlessLineInAStreamStopsAtTheCap() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        server.then(ScriptedChatServer.endless("text/event-stream", false, "data: ", "z".repeat(8192), "\n\n",
+                60_000_000, 0, wroteAll));
+        List<String> seen = new ArrayList<>();
+
+        try (var generator = generator(settings().maxResponseBytes(1 << 20).build())) {
+            assertThatThrownBy(() -> generator.generate(request(), seen::add))
+                    .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.RESPONSE_TOO_LARGE));
+        }
+        assertThat(seen).isEmpty();
+        assertClientHungUp(wroteAll);
+    }
+
+    @Test
+    void aValidBodyOf50MegabytesParsesUnderARaisedCap() {
+        String answer = "a".repeat(50_000_000) + " [1]";
+        server.then(completion(answer, 10, 12_500_000));
+
+        Generation g;
+        try (var generator = generator(settings().maxResponseBytes(64L << 20).build())) {
+            g = generator.generate(request());
+        }
+
+        // Jackson's default allows strings of 20 million characters: this was reported as "not JSON".
+        assertThat(g.text()).hasSize(answer.length()).endsWith(" [1]");
+        assertThat(g.cited()).containsExactly(1);
+    }
+
+    @Test
+    void aStreamThatDripsPastTheDeadlineFails() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        // One small event every 50 ms for a minute: never silent for long, never done.
+        server.then(ScriptedChatServer.endless("text/event-stream", false, "",
+                "data: {\"choices\":[{\"delta\":{\"content\":\".\"}}]}\n\n", "data: [DONE]\n\n", 1200 * 47, 50, wroteAll));
+        List<String> seen = new ArrayList<>();
+
+        LlmException e;
+        try (var generator = generator(settings().readTimeout(Duration.ofSeconds(30)).deadline(Duration.ofSeconds(1)).build())) {
+            e = catchThrowableOfType(LlmException.class, () -> generator.generate(request(), seen::add));
+        }
+
+        assertThat(e.kind()).isEqualTo(Kind.DEADLINE_EXCEEDED);
+        assertThat(e.retriable()).isFalse();
+        assertThat(e.getMessage()).isEqualTo("No complete answer from the LLM server at " + server.root() + "/v1/chat/completions"
+                + " within 1 s, the deadline per answer (llm.deadline-seconds), after 1 attempt; the answer had begun. The model may"
+                + " be overloaded or the prompt long: raise llm.deadline-seconds, or retrieve fewer chunks.");
+        assertThat(seen).isNotEmpty().allMatch("."::equals);
+        assertClientHungUp(wroteAll);
+    }
+
+    @Test
+    void aWholeBodyThatDripsPastTheDeadlineFails() throws Exception {
+        CompletableFuture<Boolean> wroteAll = new CompletableFuture<>();
+        // Headers at once, then one byte every 50 ms: the read timeout only covers the headers.
+        server.then(ScriptedChatServer.endless("application/json", false, "{\"choices\":[{\"message\":{\"content\":\"",
+                "a", "\"}}]}", 1200, 50, wroteAll));
+
+        try (var generator = generator(settings().readTimeout(Duration.ofSeconds(30)).deadline(Duration.ofSeconds(1)).build())) {
+            assertThatThrownBy(() -> generator.generate(request()))
+                    .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.DEADLINE_EXCEEDED))
+                    .hasMessageContaining("within 1 s, the deadline per answer (llm.deadline-seconds), after 1 attempt.")
+                    .hasMessageNotContaining(KEY);
+        }
+        assertClientHungUp(wroteAll);
+    }
+
+    @Test
+    void aRetryThatWouldEndAfterTheDeadlineIsNotMade() {
+        server.then(json(503, "busy", "Retry-After", "50")).then(completion("Too late [1].", 1, 1));
+
+        LlmException e;
+        try (var generator = generator(settings().deadline(Duration.ofSeconds(30)).build())) {
+            e = catchThrowableOfType(LlmException.class, () -> generator.generate(request()));
+        }
+
+        assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR);
+        assertThat(e.getMessage()).endsWith("(gave up after 1 attempt: waiting 50 s to retry would pass the deadline of 30 s"
+                + " per answer, llm.deadline-seconds)");
+        assertThat(pauses).isEmpty();
+        assertThat(server.received()).hasSize(1);
+    }
+
+    @Test
+    void aRedirectToAnotherPortIsNotFollowedAndNamesTheLocation() throws IOException {
+        try (ScriptedChatServer elsewhere = new ScriptedChatServer()) {
+            elsewhere.then(completion("Stolen [1].", 1, 1));
+            String location = elsewhere.root() + "/v1/chat/completions";
+            server.then(redirect(307, location));
+
+            LlmException e;
+            try (var generator = generator(settings().build())) {
+                e = catchThrowableOfType(LlmException.class, () -> generator.generate(request()));
+            }
+
+            assertThat(e.kind()).isEqualTo(Kind.REDIRECTED);
+            assertThat(e.retriable()).isFalse();
+            assertThat(e.httpStatus()).isEqualTo(307);
+            assertThat(e.getMessage()).isEqualTo("The LLM server at " + server.root() + "/v1/chat/completions redirects (HTTP 307) to "
+                    + location + ". Redirects are not followed, so the prompt and the API key never go to an address that was not"
+                    + " configured: if that address is the right server, set llm.base-url to it.");
+            assertThat(elsewhere.received()).isEmpty();
+            assertThat(server.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRedirectWhileStreamingIsNotFollowedEither() throws IOException {
+        try (ScriptedChatServer elsewhere = new ScriptedChatServer()) {
+            server.then(redirect(302, elsewhere.root() + "/v1/chat/completions"));
+
+            try (var generator = generator(settings().build())) {
+                assertThatThrownBy(() -> generator.generate(request(), t -> {}))
+                        .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REDIRECTED));
+            }
+            assertThat(elsewhere.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void theKeyNeverAppearsEvenWhenTheServerEchoesItInALocation() {
+        server.then(redirect(301, "http://evil.example/steal?key=" + KEY));
+
+        try (var generator = generator(settings().build())) {
+            assertThatThrownBy(() -> generator.generate(request()))
+                    .isInstanceOf(LlmException.class)
+                    .hasMessageContaining("http://evil.example/steal?key=***")
+                    .hasMessageNotContaining(KEY);
         }
     }
 }

@@ -122,6 +122,51 @@ final class ScriptedChatServer implements AutoCloseable {
         };
     }
 
+    /** A redirect to {@code location}, as a misconfigured proxy or a hostile server might send. */
+    static Reply redirect(int status, String location) {
+        return exchange -> {
+            exchange.getResponseHeaders().add("Location", location);
+            exchange.sendResponseHeaders(status, -1);
+        };
+    }
+
+    /**
+     * Sends {@code head}, then {@code piece} over and over until {@code total} bytes are out or the client
+     * hangs up, then {@code tail}; completes {@code wroteAll} with whether every byte went out.
+     *
+     * @param contentType      e.g. {@code application/json} or {@code text/event-stream}
+     * @param declareLength    send Content-Length up front instead of a chunked body
+     * @param pauseMillis      pause after each piece: a slow drip
+     */
+    static Reply endless(String contentType, boolean declareLength, String head, String piece, String tail, long total,
+                         long pauseMillis, java.util.concurrent.CompletableFuture<Boolean> wroteAll) {
+        return exchange -> {
+            byte[] h = head.getBytes(StandardCharsets.UTF_8);
+            byte[] p = piece.getBytes(StandardCharsets.UTF_8);
+            byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+            long pieces = Math.max(0, (total - h.length - t.length) / p.length);
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            try {
+                exchange.sendResponseHeaders(200, declareLength ? h.length + pieces * p.length + t.length : 0);
+                OutputStream out = exchange.getResponseBody();
+                out.write(h);
+                for (long i = 0; i < pieces; i++) {
+                    out.write(p);
+                    if (pauseMillis > 0) {
+                        out.flush();
+                        Thread.sleep(pauseMillis);
+                    }
+                }
+                out.write(t);
+                out.flush();
+                wroteAll.complete(true);
+            } catch (IOException clientHungUp) {
+                wroteAll.complete(false);
+                throw clientHungUp;
+            }
+        };
+    }
+
     /** Waits before answering at all (no headers), as an overloaded server does. */
     static Reply slow(long millis, Reply then) {
         return exchange -> {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.ArtifactFiles;
+import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderConfig;
 import io.knowhow.tuneencoder.model.EncoderLora;
@@ -16,6 +16,7 @@ import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.model.EncoderWeights;
 import io.knowhow.tuneencoder.model.SentenceEmbedder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ public final class Classifier implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 32;
 
-    private final ClassifyOptions.Mode mode;
+    private final EncoderTuneOptions.Mode mode;
     private final BertEncoder encoder;
     private final EncoderLora lora;       // null unless LORA
     private final NDArray headWeight;     // (labels, hidden)
@@ -65,7 +66,7 @@ public final class Classifier implements AutoCloseable {
     private final List<String> labels;
     private final EncoderTokenizer tokenizer;
 
-    Classifier(ClassifyOptions.Mode mode, BertEncoder encoder, EncoderLora lora, NDArray headWeight, NDArray headBias, List<String> labels,
+    Classifier(EncoderTuneOptions.Mode mode, BertEncoder encoder, EncoderLora lora, NDArray headWeight, NDArray headBias, List<String> labels,
                EncoderTokenizer tokenizer) {
         this.mode = mode;
         this.encoder = encoder;
@@ -83,16 +84,16 @@ public final class Classifier implements AutoCloseable {
      */
     public static Classifier load(Path dir) {
         JsonNode config = ArtifactFiles.readConfig(dir.resolve(CONFIG), FORMAT, VERSION, "classifier", "knowhow tune --task classify");
-        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
+        EncoderTuneOptions.Mode mode = EncoderTuneOptions.Mode.valueOf(config.path("mode").asText());
         List<String> labels = new ArrayList<>();
         ArtifactFiles.readJson(dir.resolve(LABELS), "a classifier directory written by knowhow tune --task classify").forEach(n -> labels.add(n.asText()));
-        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        Map<String, OnnxGraph.Tensor> tensors = mode == EncoderTuneOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
         EncoderTokenizer tokenizer = null;
         try {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
             EncoderLora lora = null;
-            if (mode == ClassifyOptions.Mode.LORA) {
+            if (mode == EncoderTuneOptions.Mode.LORA) {
                 lora = ArtifactFiles.readLora(config, encoder.config(), dir.resolve(ADAPTER), manager);
             }
             Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
@@ -127,7 +128,7 @@ public final class Classifier implements AutoCloseable {
             Files.writeString(dir.resolve(LABELS), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(labelArray));
             ArtifactFiles.write(dir.resolve(HEAD), Map.of("classifier.weight", headWeight, "classifier.bias", headBias));
             if (lora != null) ArtifactFiles.write(dir.resolve(ADAPTER), lora.named());
-            if (mode == ClassifyOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
+            if (mode == EncoderTuneOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
             // The config last: a directory with classifier.json is complete.
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
@@ -191,7 +192,7 @@ public final class Classifier implements AutoCloseable {
         return labels;
     }
 
-    public ClassifyOptions.Mode mode() {
+    public EncoderTuneOptions.Mode mode() {
         return mode;
     }
 

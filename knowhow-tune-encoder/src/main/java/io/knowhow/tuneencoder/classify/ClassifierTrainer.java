@@ -16,6 +16,7 @@ import io.knowhow.tuneencoder.model.SentenceEmbedder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
 import io.knowhow.tuneencoder.train.DataHash;
 import io.knowhow.tuneencoder.train.EncoderTrainingRun;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +46,8 @@ public final class ClassifierTrainer {
 
     private ClassifierTrainer() {}
 
-    /** Trains from the bundled encoder; see {@link #train(Map, List, ClassifyOptions, boolean, TuneListener, BooleanSupplier)}. */
-    public static ClassifyResult train(List<LabeledText> data, ClassifyOptions options, TuneListener listener) {
+    /** Trains from the bundled encoder; see {@link #train(Map, List, EncoderTuneOptions, boolean, TuneListener, BooleanSupplier)}. */
+    public static ClassifyResult train(List<LabeledText> data, EncoderTuneOptions options, TuneListener listener) {
         return train(BundledEncoder.tensors(), data, options, false, listener, () -> false);
     }
 
@@ -59,7 +60,7 @@ public final class ClassifierTrainer {
      * @param cancelled polled after every step; when it turns true a checkpoint is written and the run stops
      * @throws IllegalArgumentException when there are fewer than two labels, or the checkpoint belongs to other data
      */
-    public static ClassifyResult train(Map<String, OnnxGraph.Tensor> base, List<LabeledText> data, ClassifyOptions options, boolean resume,
+    public static ClassifyResult train(Map<String, OnnxGraph.Tensor> base, List<LabeledText> data, EncoderTuneOptions options, boolean resume,
                                        TuneListener listener, BooleanSupplier cancelled) {
         List<String> labels = new ArrayList<>(new TreeSet<>(data.stream().map(LabeledText::label).toList()));
         if (labels.size() < 2) throw new IllegalArgumentException("classification needs at least two labels, the data has " + labels);
@@ -74,7 +75,7 @@ public final class ClassifierTrainer {
         private final EncoderTokenizer tokenizer;
         private final List<String> labels;
         private final List<LabeledText> data;
-        private final ClassifyOptions options;
+        private final EncoderTuneOptions options;
         private final boolean resume;
         private final TuneListener listener;
         private final BooleanSupplier cancelled;
@@ -83,7 +84,7 @@ public final class ClassifierTrainer {
         private final int[] tokenCounts; // (examples) tokens after truncation
         private final String dataHash;
 
-        Run(BertEncoder encoder, EncoderTokenizer tokenizer, List<String> labels, List<LabeledText> data, ClassifyOptions options,
+        Run(BertEncoder encoder, EncoderTokenizer tokenizer, List<String> labels, List<LabeledText> data, EncoderTuneOptions options,
             boolean resume, TuneListener listener, BooleanSupplier cancelled) {
             this.encoder = encoder;
             this.tokenizer = tokenizer;
@@ -100,13 +101,13 @@ public final class ClassifierTrainer {
         }
 
         ClassifyResult run() {
-            ClassifyOptions.Mode mode = options.mode();
+            EncoderTuneOptions.Mode mode = options.mode();
             int hidden = encoder.config().hiddenSize();
             Map<String, NDArray> head = EncoderTrainingRun.newHead("classifier", labels.size(), hidden, options.seed(), manager);
             NDArray headWeight = head.get("classifier.weight"); // (labels, hidden)
             NDArray headBias = head.get("classifier.bias");     // (labels)
 
-            EncoderLora lora = mode == ClassifyOptions.Mode.LORA
+            EncoderLora lora = mode == EncoderTuneOptions.Mode.LORA
                     ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), options.loraTargets(), manager, options.seed() + 1)
                     : null;
             Map<String, NDArray> body = switch (mode) {
@@ -117,7 +118,7 @@ public final class ClassifierTrainer {
             Classifier classifier = new Classifier(mode, encoder, lora, headWeight, headBias, labels, tokenizer);
 
             NDArray features = null; // FROZEN: (examples, hidden) pooled vectors, computed once
-            if (mode == ClassifyOptions.Mode.FROZEN) {
+            if (mode == EncoderTuneOptions.Mode.FROZEN) {
                 float[][] pooled = new SentenceEmbedder(encoder, null, tokenizer, 64).pooled(data.stream().map(LabeledText::text).toList(), false);
                 float[] flat = new float[pooled.length * hidden];
                 for (int i = 0; i < pooled.length; i++) System.arraycopy(pooled[i], 0, flat, i * hidden, hidden);

@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
-import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.ArtifactFiles;
+import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderConfig;
 import io.knowhow.tuneencoder.model.EncoderLora;
 import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.model.EncoderWeights;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +55,7 @@ public final class Extractor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 32;
 
-    private final ClassifyOptions.Mode mode;
+    private final EncoderTuneOptions.Mode mode;
     private final BertEncoder encoder;
     private final EncoderLora lora;     // null unless LORA
     private final NDArray headWeight;   // (tags, hidden)
@@ -63,7 +63,7 @@ public final class Extractor implements AutoCloseable {
     private final BioTags tags;
     private final EncoderTokenizer tokenizer;
 
-    Extractor(ClassifyOptions.Mode mode, BertEncoder encoder, EncoderLora lora, NDArray headWeight, NDArray headBias, BioTags tags,
+    Extractor(EncoderTuneOptions.Mode mode, BertEncoder encoder, EncoderLora lora, NDArray headWeight, NDArray headBias, BioTags tags,
               EncoderTokenizer tokenizer) {
         this.mode = mode;
         this.encoder = encoder;
@@ -81,17 +81,17 @@ public final class Extractor implements AutoCloseable {
      */
     public static Extractor load(Path dir) {
         JsonNode config = ArtifactFiles.readConfig(dir.resolve(CONFIG), FORMAT, VERSION, "extractor", "knowhow tune --task extract");
-        ClassifyOptions.Mode mode = ClassifyOptions.Mode.valueOf(config.path("mode").asText());
+        EncoderTuneOptions.Mode mode = EncoderTuneOptions.Mode.valueOf(config.path("mode").asText());
         List<String> slots = new ArrayList<>();
         config.path("slots").forEach(n -> slots.add(n.asText()));
         BioTags tags = new BioTags(slots);
-        Map<String, OnnxGraph.Tensor> tensors = mode == ClassifyOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
+        Map<String, OnnxGraph.Tensor> tensors = mode == EncoderTuneOptions.Mode.FULL ? ArtifactFiles.tensors(dir.resolve(ENCODER)) : BundledEncoder.tensors();
         NDManager manager = Torch.newManager();
         EncoderTokenizer tokenizer = null;
         try {
             BertEncoder encoder = new BertEncoder(EncoderWeights.of(EncoderConfig.MINILM_L6, tensors, manager, dir.toString()), manager);
             EncoderLora lora = null;
-            if (mode == ClassifyOptions.Mode.LORA) {
+            if (mode == EncoderTuneOptions.Mode.LORA) {
                 lora = ArtifactFiles.readLora(config, encoder.config(), dir.resolve(ADAPTER), manager);
             }
             Map<String, OnnxGraph.Tensor> head = ArtifactFiles.tensors(dir.resolve(HEAD));
@@ -125,7 +125,7 @@ public final class Extractor implements AutoCloseable {
             }
             ArtifactFiles.write(dir.resolve(HEAD), Map.of("tagger.weight", headWeight, "tagger.bias", headBias));
             if (lora != null) ArtifactFiles.write(dir.resolve(ADAPTER), lora.named());
-            if (mode == ClassifyOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
+            if (mode == EncoderTuneOptions.Mode.FULL) ArtifactFiles.write(dir.resolve(ENCODER), encoder.weights().named());
             // The config last: a directory with extractor.json is complete.
             Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
         } catch (IOException e) {
@@ -180,7 +180,7 @@ public final class Extractor implements AutoCloseable {
         return tags.slots();
     }
 
-    public ClassifyOptions.Mode mode() {
+    public EncoderTuneOptions.Mode mode() {
         return mode;
     }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.TuneOptions;
 import io.knowhow.tune.model.Torch;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.model.BertEncoder;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.model.EncoderLora;
@@ -15,6 +14,7 @@ import io.knowhow.tuneencoder.model.EncoderTokenizer;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
 import io.knowhow.tuneencoder.train.DataHash;
 import io.knowhow.tuneencoder.train.EncoderTrainingRun;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
 
 /**
  * Trains an {@link Extractor}: a linear tagging head on every word piece's hidden state, with the encoder
- * frozen, adapted by LoRA or fully fine-tuned (the modes and options of {@link ClassifyOptions}), by
+ * frozen, adapted by LoRA or fully fine-tuned (the modes and options of {@link EncoderTuneOptions}), by
  * token-level cross-entropy over BIO tags, AdamW and a warm-up/cosine schedule (knowhow-tune's).
  *
  * <p>Unlike the classifier, FROZEN runs the encoder forward every step (without a gradient): caching
@@ -45,8 +45,8 @@ public final class ExtractorTrainer {
 
     private ExtractorTrainer() {}
 
-    /** Trains from the bundled encoder; see {@link #train(Map, List, List, ClassifyOptions, boolean, TuneListener, BooleanSupplier)}. */
-    public static ExtractResult train(List<SlotExample> data, List<String> slots, ClassifyOptions options, TuneListener listener) {
+    /** Trains from the bundled encoder; see {@link #train(Map, List, List, EncoderTuneOptions, boolean, TuneListener, BooleanSupplier)}. */
+    public static ExtractResult train(List<SlotExample> data, List<String> slots, EncoderTuneOptions options, TuneListener listener) {
         return train(BundledEncoder.tensors(), data, slots, options, false, listener, () -> false);
     }
 
@@ -60,7 +60,7 @@ public final class ExtractorTrainer {
      * @throws IllegalArgumentException when the data is empty, names a slot outside the schema (the message
      *                                  names the entry), or the checkpoint belongs to other data
      */
-    public static ExtractResult train(Map<String, OnnxGraph.Tensor> base, List<SlotExample> data, List<String> slots, ClassifyOptions options,
+    public static ExtractResult train(Map<String, OnnxGraph.Tensor> base, List<SlotExample> data, List<String> slots, EncoderTuneOptions options,
                                       boolean resume, TuneListener listener, BooleanSupplier cancelled) {
         if (data.isEmpty()) throw new IllegalArgumentException("extraction needs at least one example");
         BioTags tags = new BioTags(slots);
@@ -75,7 +75,7 @@ public final class ExtractorTrainer {
         private final EncoderTokenizer tokenizer;
         private final BioTags tags;
         private final List<SlotExample> data;
-        private final ClassifyOptions options;
+        private final EncoderTuneOptions options;
         private final boolean resume;
         private final TuneListener listener;
         private final BooleanSupplier cancelled;
@@ -84,7 +84,7 @@ public final class ExtractorTrainer {
         private final int[][] targets; // (examples) BIO tag per word piece, BioTags.IGNORE for special tokens
         private final String dataHash;
 
-        Run(BertEncoder encoder, EncoderTokenizer tokenizer, BioTags tags, List<SlotExample> data, ClassifyOptions options, boolean resume,
+        Run(BertEncoder encoder, EncoderTokenizer tokenizer, BioTags tags, List<SlotExample> data, EncoderTuneOptions options, boolean resume,
             TuneListener listener, BooleanSupplier cancelled) {
             this.encoder = encoder;
             this.tokenizer = tokenizer;
@@ -106,13 +106,13 @@ public final class ExtractorTrainer {
         }
 
         ExtractResult run() {
-            ClassifyOptions.Mode mode = options.mode();
+            EncoderTuneOptions.Mode mode = options.mode();
             int hidden = encoder.config().hiddenSize(), n = tags.size();
             Map<String, NDArray> head = EncoderTrainingRun.newHead("tagger", n, hidden, options.seed(), manager);
             NDArray headWeight = head.get("tagger.weight"); // (tags, hidden)
             NDArray headBias = head.get("tagger.bias");     // (tags)
 
-            EncoderLora lora = mode == ClassifyOptions.Mode.LORA
+            EncoderLora lora = mode == EncoderTuneOptions.Mode.LORA
                     ? EncoderLora.init(encoder.config(), options.loraRank(), options.loraAlpha(), options.loraTargets(), manager, options.seed() + 1)
                     : null;
             Map<String, NDArray> body = switch (mode) {

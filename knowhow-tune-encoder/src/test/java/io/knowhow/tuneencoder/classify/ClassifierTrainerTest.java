@@ -7,6 +7,7 @@ import io.knowhow.tune.safetensors.SafetensorsFile;
 import io.knowhow.tune.train.RunLog;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class ClassifierTrainerTest {
 
     @Test
     void frozenHeadLearnsTheSyntheticSet() {
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.FROZEN, dir).withBatchSize(4).withEpochs(20);
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FROZEN, dir).withBatchSize(4).withEpochs(20);
         ClassifyResult r = ClassifierTrainer.train(base, DATA, o, false, TuneListener.NONE, () -> false);
         try (Classifier c = r.classifier().orElseThrow()) {
             assertLossFalls(r.runLog());
@@ -59,7 +60,7 @@ class ClassifierTrainerTest {
 
     @Test
     void loraRoundTripGivesIdenticalProbabilities() {
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.LORA, dir).withBatchSize(4).withEpochs(4)
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.LORA, dir).withBatchSize(4).withEpochs(4)
                 .withLearningRates(5e-3, 2e-2).withMaxLength(16);
         List<TuneProgress> steps = new ArrayList<>();
         ClassifyResult r = ClassifierTrainer.train(base, DATA, o, false, new TuneListener() {
@@ -86,16 +87,25 @@ class ClassifierTrainerTest {
 
     @Test
     void fullFineTuneRoundTripsAndChangesTheEncoder() {
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.FULL, dir).withBatchSize(6).withEpochs(2)
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FULL, dir).withBatchSize(6).withEpochs(2)
                 .withLearningRates(1e-4, 2e-2).withMaxLength(16);
         ClassifyResult r = ClassifierTrainer.train(base, DATA, o, false, TuneListener.NONE, () -> false);
         try (Classifier trained = r.classifier().orElseThrow(); Classifier loaded = Classifier.load(dir)) {
             try (SafetensorsFile encoder = SafetensorsFile.open(dir.resolve(Classifier.ENCODER))) {
-                String name = "encoder.layer.3.attention.self.value.weight";
-                float[] tuned = encoder.floats(name), original = base.get(name).values();
-                float diff = 0;
-                for (int i = 0; i < tuned.length; i++) diff = Math.max(diff, Math.abs(tuned[i] - original[i]));
-                assertThat(diff).as("full fine-tuning changes every layer").isGreaterThan(0f);
+                // Every tensor of every transformer layer (attention, feed-forward, layer norms) must have moved.
+                java.util.SortedSet<Integer> layers = new java.util.TreeSet<>();
+                List<String> unchanged = new ArrayList<>();
+                for (String name : encoder.tensors().keySet()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.").matcher(name);
+                    if (!m.lookingAt()) continue;
+                    layers.add(Integer.parseInt(m.group(1)));
+                    float[] tuned = encoder.floats(name), original = base.get(name).values();
+                    float diff = 0;
+                    for (int i = 0; i < tuned.length; i++) diff = Math.max(diff, Math.abs(tuned[i] - original[i]));
+                    if (!(diff > 0f)) unchanged.add(name);
+                }
+                assertThat(layers).as("layers in the tuned encoder").containsExactly(0, 1, 2, 3, 4, 5);
+                assertThat(unchanged).as("layer tensors full fine-tuning left unchanged").isEmpty();
             }
             Prediction a = trained.classify(PROBES.get(0)), b = loaded.classify(PROBES.get(0));
             assertThat(b.probabilities()).isEqualTo(a.probabilities());
@@ -104,13 +114,13 @@ class ClassifierTrainerTest {
 
     @Test
     void resumedRunEndsWhereAnUninterruptedOneDoes() {
-        ClassifyOptions whole = ClassifyOptions.defaults(ClassifyOptions.Mode.LORA, dir.resolve("whole")).withBatchSize(4).withEpochs(2)
+        EncoderTuneOptions whole = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.LORA, dir.resolve("whole")).withBatchSize(4).withEpochs(2)
                 .withLearningRates(5e-3, 2e-2).withMaxLength(16);
         List<Double> expected = new ArrayList<>();
         try (Classifier c = ClassifierTrainer.train(base, DATA, whole, false, TuneListener.NONE, () -> false).classifier().orElseThrow()) {
             c.classify(PROBES.get(1)).probabilities().values().forEach(expected::add);
         }
-        ClassifyOptions split = ClassifyOptions.defaults(ClassifyOptions.Mode.LORA, dir.resolve("split")).withBatchSize(4).withEpochs(2)
+        EncoderTuneOptions split = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.LORA, dir.resolve("split")).withBatchSize(4).withEpochs(2)
                 .withLearningRates(5e-3, 2e-2).withMaxLength(16);
         AtomicInteger polls = new AtomicInteger();
         ClassifyResult first = ClassifierTrainer.train(base, DATA, split, false, TuneListener.NONE, () -> polls.incrementAndGet() == 4);

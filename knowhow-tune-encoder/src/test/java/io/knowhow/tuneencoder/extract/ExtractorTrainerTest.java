@@ -3,9 +3,9 @@ package io.knowhow.tuneencoder.extract;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.knowhow.tune.TuneListener;
 import io.knowhow.tune.train.RunLog;
-import io.knowhow.tuneencoder.classify.ClassifyOptions;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 import io.knowhow.tuneencoder.onnx.OnnxGraph;
+import io.knowhow.tuneencoder.train.EncoderTuneOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class ExtractorTrainerTest {
 
     @Test
     void frozenHeadLearnsTheSyntheticSetExactly() throws Exception {
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.FROZEN, dir).withBatchSize(4).withEpochs(40);
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FROZEN, dir).withBatchSize(4).withEpochs(40);
         ExtractResult r = ExtractorTrainer.train(base, DATA, SLOTS, o, false, TuneListener.NONE, () -> false);
         try (Extractor x = r.extractor().orElseThrow()) {
             assertLossFalls(r.runLog());
@@ -75,7 +75,7 @@ class ExtractorTrainerTest {
 
     @Test
     void loraArtifactRoundTripsWithIdenticalOutput() throws Exception {
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.LORA, dir).withBatchSize(4).withEpochs(8);
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.LORA, dir).withBatchSize(4).withEpochs(8);
         ExtractResult r = ExtractorTrainer.train(base, DATA, SLOTS, o, false, TuneListener.NONE, () -> false);
         List<String> probes = List.of("table for 4 people at 7pm", "a table for 12 people at 9:15pm", "nothing to see");
         List<Map<String, String>> before;
@@ -87,7 +87,7 @@ class ExtractorTrainerTest {
         JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(dir.resolve(Extractor.CONFIG)));
         assertThat(config.path("slots").toString()).isEqualTo("[\"people\",\"time\"]");
         try (Extractor loaded = Extractor.load(dir)) {
-            assertThat(loaded.mode()).isEqualTo(ClassifyOptions.Mode.LORA);
+            assertThat(loaded.mode()).isEqualTo(EncoderTuneOptions.Mode.LORA);
             assertThat(loaded.slots()).isEqualTo(SLOTS);
             assertThat(loaded.extractAll(probes)).isEqualTo(before);
         }
@@ -96,7 +96,7 @@ class ExtractorTrainerTest {
     @Test
     void slotOutsideTheSchemaNamesTheEntry() {
         SlotExample bad = new SlotExample("at 7pm", List.of(new SlotExample.Span("hour", 3, 6)), 7);
-        ClassifyOptions o = ClassifyOptions.defaults(ClassifyOptions.Mode.FROZEN, dir).withEpochs(1);
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FROZEN, dir).withEpochs(1);
         assertThatThrownBy(() -> ExtractorTrainer.train(base, List.of(bad), SLOTS, o, false, TuneListener.NONE, () -> false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry 7").hasMessageContaining("'hour'");
     }

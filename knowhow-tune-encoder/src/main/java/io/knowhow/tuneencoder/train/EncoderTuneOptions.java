@@ -1,11 +1,15 @@
-package io.knowhow.tuneencoder.classify;
+package io.knowhow.tuneencoder.train;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * How to train a classifier. Build with {@link #defaults(Mode, Path)} and the {@code with…} methods.
+ * How to fine-tune the encoder with a task head: the linear classifier of {@code classify} or the
+ * per-token BIO tagger of {@code extract} (both train one head on the encoder, frozen, with LoRA or in
+ * full). Build with {@link #defaults(Mode, Path)} and the {@code with…} methods.
+ *
+ * <p>Named for both tasks (it was {@code ClassifyOptions}, which the extractor used too).
  *
  * @param mode             what is trained besides the head
  * @param output           the artifact directory (also holds checkpoints/ and run-log.jsonl)
@@ -24,7 +28,7 @@ import java.util.Objects;
  * @param checkpointEvery  write a checkpoint every this many steps; 0 for only when cancelled
  * @param seed             order of examples, head and adapter initialisation
  */
-public record ClassifyOptions(Mode mode, Path output, int epochs, int batchSize, double learningRate, double headLearningRate,
+public record EncoderTuneOptions(Mode mode, Path output, int epochs, int batchSize, double learningRate, double headLearningRate,
                               double warmupRatio, double weightDecay, double clip, int maxLength, int loraRank, double loraAlpha,
                               List<String> loraTargets, int checkpointEvery, long seed) {
     /** What a run trains. */
@@ -37,7 +41,7 @@ public record ClassifyOptions(Mode mode, Path output, int epochs, int batchSize,
         FULL
     }
 
-    public ClassifyOptions {
+    public EncoderTuneOptions {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(output, "output");
         loraTargets = List.copyOf(loraTargets);
@@ -59,44 +63,44 @@ public record ClassifyOptions(Mode mode, Path output, int epochs, int batchSize,
      * rate 1e-3, rank 8, alpha 16 on the attention projections; FULL 3 epochs, rate 1e-4. Head rate 1e-2 in
      * every mode; batch 32, warm-up 10 %, weight decay 0.01, clip 1, 64 tokens.
      */
-    public static ClassifyOptions defaults(Mode mode, Path output) {
+    public static EncoderTuneOptions defaults(Mode mode, Path output) {
         return switch (mode) {
-            case FROZEN -> new ClassifyOptions(mode, output, 30, 32, 1e-3, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
+            case FROZEN -> new EncoderTuneOptions(mode, output, 30, 32, 1e-3, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
                     io.knowhow.tuneencoder.model.EncoderLora.ATTENTION, 0, 42);
-            case LORA -> new ClassifyOptions(mode, output, 3, 32, 1e-3, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
+            case LORA -> new EncoderTuneOptions(mode, output, 3, 32, 1e-3, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
                     io.knowhow.tuneencoder.model.EncoderLora.ATTENTION, 0, 42);
-            case FULL -> new ClassifyOptions(mode, output, 3, 32, 1e-4, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
+            case FULL -> new EncoderTuneOptions(mode, output, 3, 32, 1e-4, 1e-2, 0.1, 0.01, 1.0, 64, 8, 16,
                     io.knowhow.tuneencoder.model.EncoderLora.ATTENTION, 0, 42);
         };
     }
 
-    public ClassifyOptions withEpochs(int v) {
-        return new ClassifyOptions(mode, output, v, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
+    public EncoderTuneOptions withEpochs(int v) {
+        return new EncoderTuneOptions(mode, output, v, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
                 loraRank, loraAlpha, loraTargets, checkpointEvery, seed);
     }
 
-    public ClassifyOptions withBatchSize(int v) {
-        return new ClassifyOptions(mode, output, epochs, v, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
+    public EncoderTuneOptions withBatchSize(int v) {
+        return new EncoderTuneOptions(mode, output, epochs, v, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
                 loraRank, loraAlpha, loraTargets, checkpointEvery, seed);
     }
 
-    public ClassifyOptions withLearningRates(double encoder, double head) {
-        return new ClassifyOptions(mode, output, epochs, batchSize, encoder, head, warmupRatio, weightDecay, clip, maxLength,
+    public EncoderTuneOptions withLearningRates(double encoder, double head) {
+        return new EncoderTuneOptions(mode, output, epochs, batchSize, encoder, head, warmupRatio, weightDecay, clip, maxLength,
                 loraRank, loraAlpha, loraTargets, checkpointEvery, seed);
     }
 
-    public ClassifyOptions withMaxLength(int v) {
-        return new ClassifyOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, v,
+    public EncoderTuneOptions withMaxLength(int v) {
+        return new EncoderTuneOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, v,
                 loraRank, loraAlpha, loraTargets, checkpointEvery, seed);
     }
 
-    public ClassifyOptions withCheckpointEvery(int v) {
-        return new ClassifyOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
+    public EncoderTuneOptions withCheckpointEvery(int v) {
+        return new EncoderTuneOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
                 loraRank, loraAlpha, loraTargets, v, seed);
     }
 
-    public ClassifyOptions withSeed(long v) {
-        return new ClassifyOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
+    public EncoderTuneOptions withSeed(long v) {
+        return new EncoderTuneOptions(mode, output, epochs, batchSize, learningRate, headLearningRate, warmupRatio, weightDecay, clip, maxLength,
                 loraRank, loraAlpha, loraTargets, checkpointEvery, v);
     }
 }
