@@ -4,6 +4,8 @@ import io.knowhow.core.chunk.ChunkingOptions;
 import io.knowhow.core.chunk.SentenceChunker;
 import io.knowhow.core.ingest.IngestReport.Outcome;
 import io.knowhow.core.model.SourceRecord;
+import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.testing.InMemoryKnowledgeStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,7 @@ class IngestorLabelsAndLimitsTest {
     @TempDir
     Path tmp;
 
-    private final IngestorTest.MapStore store = new IngestorTest.MapStore();
+    private final InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create(new StoreIdentity("fake", 2));
     private final Ingestor ingestor = new Ingestor(IngestorTest.PARSER,
             new SentenceChunker(t -> t.isBlank() ? 0 : t.strip().split("\\s+").length, ChunkingOptions.DEFAULT), IngestorTest.EMBEDDER, store);
 
@@ -37,12 +39,12 @@ class IngestorLabelsAndLimitsTest {
     void aReingestThatNamesNoLabelsKeepsTheStoredOnesAndReembedsNothing() throws Exception {
         Path secret = Files.writeString(tmp.resolve("salaries.txt"), "The head of sales earns a lot.");
         ingest(List.of(secret), Optional.of(Set.of("hr-docs")), Optional.of(Set.of("hr")));
-        int writes = store.writes;
+        int writes = store.writes();
 
         IngestReport again = ingest(List.of(secret), Optional.empty(), Optional.empty());
 
         assertThat(again.count(Outcome.UNCHANGED)).isEqualTo(1);
-        assertThat(store.writes).isEqualTo(writes);
+        assertThat(store.writes()).isEqualTo(writes);
         assertThat(stored(secret).accessGroups()).as("restricted text must not become public by omission").containsExactly("hr");
         assertThat(stored(secret).tags()).containsExactly("hr-docs");
     }
@@ -55,7 +57,7 @@ class IngestorLabelsAndLimitsTest {
 
         assertThat(ingest(List.of(secret), Optional.empty(), Optional.empty()).count(Outcome.UPDATED)).isEqualTo(1);
         assertThat(stored(secret).accessGroups()).containsExactly("hr");
-        assertThat(store.stored.get(IngestPlan.sourceKey(secret)).chunks()).allSatisfy(c -> assertThat(c.chunk().accessGroups()).containsExactly("hr"));
+        assertThat(store.chunks(IngestPlan.sourceKey(secret))).allSatisfy(c -> assertThat(c.accessGroups()).containsExactly("hr"));
     }
 
     @Test

@@ -16,7 +16,9 @@ import io.knowhow.core.port.DocumentParser;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.EmbedderInfo;
 import io.knowhow.core.port.KnowledgeStore;
+import io.knowhow.core.port.StoreIdentity;
 import io.knowhow.core.port.UnreadableDocumentException;
+import io.knowhow.core.testing.InMemoryKnowledgeStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,60 +75,7 @@ class IngestorTest {
         }
     };
 
-    /** A map-backed store that can be told to fail its next write, like a full disk. */
-    static final class MapStore implements KnowledgeStore {
-        final Map<String, SourceUpdate> stored = new TreeMap<>();
-        int writes;
-        boolean failNext;
-
-        @Override
-        public void replaceSources(List<SourceUpdate> updates) {
-            if (failNext) {
-                failNext = false;
-                throw new UncheckedIOException(new IOException("No space left on device"));
-            }
-            writes++;
-            for (SourceUpdate u : updates) stored.put(u.source().source(), u);
-        }
-
-        @Override
-        public boolean deleteSource(String source) {
-            return stored.remove(source) != null;
-        }
-
-        @Override
-        public List<Hit> retrieve(SearchRequest request) {
-            return List.of();
-        }
-
-        @Override
-        public List<SourceRecord> sources() {
-            return stored.values().stream().map(SourceUpdate::source).toList();
-        }
-
-        @Override
-        public Optional<SourceRecord> source(String source) {
-            return Optional.ofNullable(stored.get(source)).map(SourceUpdate::source);
-        }
-
-        @Override
-        public List<Chunk> chunks(String source) {
-            return stored.containsKey(source) ? stored.get(source).chunks().stream().map(EmbeddedChunk::chunk).toList() : List.of();
-        }
-
-        @Override
-        public List<SourceChange> changes() {
-            return List.of();
-        }
-
-        @Override
-        public void purgeDeleted() {}
-
-        @Override
-        public void close() {}
-    }
-
-    private final MapStore store = new MapStore();
+    private final InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create(new StoreIdentity("fake", 2));
     private final Ingestor ingestor = new Ingestor(PARSER,
             new SentenceChunker(t -> t.isBlank() ? 0 : t.strip().split("\\s+").length, ChunkingOptions.DEFAULT), EMBEDDER, store);
 
@@ -146,11 +95,11 @@ class IngestorTest {
 
         IngestReport first = ingest(files);
         assertThat(first.count(Outcome.ADDED)).isEqualTo(100);
-        assertThat(store.writes).isEqualTo(2); // batches of 64 files
+        assertThat(store.writes()).isEqualTo(2); // batches of 64 files
 
         IngestReport second = ingest(files);
         assertThat(second.count(Outcome.UNCHANGED)).isEqualTo(100);
-        assertThat(store.writes).isEqualTo(2);
+        assertThat(store.writes()).isEqualTo(2);
     }
 
     @Test
@@ -162,30 +111,33 @@ class IngestorTest {
 
         assertThat(report.count(Outcome.ADDED)).isEqualTo(2);
         assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.error()).contains("g1.txt"));
-        assertThat(store.stored).hasSize(2);
+        assertThat(store.sources()).hasSize(2);
     }
 
     @Test
     void aFailedWriteLosesNothingStoredAndTheNextRunFinishesTheJob() throws IOException {
         List<Path> files = files(3, "h");
         ingest(files);
-        Map<String, SourceUpdate> before = new TreeMap<>(store.stored);
+        List<SourceRecord> before = store.sources();
+        Map<String, List<Chunk>> chunksBefore = new TreeMap<>();
+        for (SourceRecord r : before) chunksBefore.put(r.source(), store.chunks(r.source()));
         Files.writeString(files.get(0), "Document zero now says goodbye.");
         Files.writeString(tmp.resolve("h9.txt"), "A new document.");
         List<Path> next = new ArrayList<>(files);
         next.add(tmp.resolve("h9.txt"));
 
-        store.failNext = true;
+        store.failNextWrite();
         IngestReport failed = ingest(next);
 
         assertThat(failed.count(Outcome.FAILED)).isEqualTo(2);
         assertThat(failed.failures()).allSatisfy(f -> assertThat(f.error()).contains("No space left on device"));
-        assertThat(store.stored).isEqualTo(before);
+        assertThat(store.sources()).isEqualTo(before);
+        for (SourceRecord r : before) assertThat(store.chunks(r.source())).isEqualTo(chunksBefore.get(r.source()));
 
         IngestReport retry = ingest(next);
         assertThat(retry.count(Outcome.UPDATED)).isEqualTo(1);
         assertThat(retry.count(Outcome.ADDED)).isEqualTo(1);
-        assertThat(store.stored.get(IngestPlan.sourceKey(files.get(0))).chunks().get(0).chunk().text()).contains("goodbye");
+        assertThat(store.chunks(IngestPlan.sourceKey(files.get(0))).get(0).text()).contains("goodbye");
     }
 
     @Test
@@ -197,6 +149,6 @@ class IngestorTest {
         IngestReport report = ingest(files.subList(0, 2));
 
         assertThat(report.count(Outcome.REMOVED)).isEqualTo(1);
-        assertThat(store.stored).doesNotContainKey(IngestPlan.sourceKey(files.get(2)));
+        assertThat(store.source(IngestPlan.sourceKey(files.get(2)))).isEmpty();
     }
 }

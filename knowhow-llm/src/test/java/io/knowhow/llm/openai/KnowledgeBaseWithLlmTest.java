@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.knowhow.core.model.Answer;
 import io.knowhow.core.model.Chunk;
+import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.testing.InMemoryKnowledgeStore;
 import io.knowhow.core.model.Citation;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Grounding;
@@ -38,7 +40,7 @@ class KnowledgeBaseWithLlmTest {
 
     private ScriptedChatServer server;
     private final FakeEmbedder embedder = new FakeEmbedder();
-    private final InMemoryKnowledgeStore store = new InMemoryKnowledgeStore();
+    private final InMemoryKnowledgeStore store = InMemoryKnowledgeStore.create(StoreIdentity.of(new FakeEmbedder().info()));
 
     @BeforeEach
     void start() throws IOException {
@@ -146,7 +148,8 @@ class KnowledgeBaseWithLlmTest {
 
     @Test
     void fullContextInjectsTheWholeCorpusWhenItFits() throws IOException {
-        server.then(completion("Support is available by email on weekdays [2].", 500, 10));
+        // Full context lists sources in the catalogue's order (sorted by key, as every store keeps it): office, pricing, support.
+        server.then(completion("Support is available by email on weekdays [3].", 500, 10));
 
         Answer a = kb(settings()).ask("When is support available?", options(Strategy.FULL_CONTEXT, 1));
 
