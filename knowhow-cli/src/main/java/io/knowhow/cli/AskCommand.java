@@ -90,6 +90,7 @@ final class AskCommand extends KbCommand {
             out().println("Warning: not fully supported by the cited evidence:");
             for (String s : answer.grounding().unsupportedSentences()) out().println("  - " + Terminal.line(s));
         }
+        for (String note : answer.notes()) out().println("(" + Terminal.line(note) + ")");
         if (!answer.droppedEvidence().isEmpty())
             out().println("(" + answer.droppedEvidence().size() + " retrieved chunks left out to fit the model's context window)");
         if (!answer.citations().isEmpty()) {

@@ -81,6 +81,7 @@ public final class JsonViews {
         usage.put("completion_tokens", answer.usage().completionTokens());
         root.put("cost", answer.cost());
         root.putPOJO("dropped_evidence", answer.droppedEvidence());
+        root.putPOJO("notes", answer.notes());
         root.set("citations", citations(answer.citations()));
         ObjectNode t = root.putObject("timings_ms");
         for (Map.Entry<String, Double> e : answer.timingsMs().entrySet()) t.put(e.getKey(), e.getValue());

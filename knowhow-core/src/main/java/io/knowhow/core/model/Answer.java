@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param cost            what the generation cost, in the currency of the configured per-1k-token prices
  * @param droppedEvidence ids of retrieved chunks left out of the prompt because the model's context
  *                        window had no room for them, in rank order; empty when everything fitted
+ * @param notes           what a user should know about how the answer was made (e.g. a question too long to search
+ *                        whole); empty usually
  */
 public record Answer(String text, boolean abstained, List<Citation> citations, String strategy,
                      Map<String, Double> timingsMs, Grounding grounding, Usage usage, double cost,
-                     List<String> droppedEvidence) {
+                     List<String> droppedEvidence, List<String> notes) {
     public static final String ABSTENTION = "The knowledge base does not answer this.";
 
     public Answer {
@@ -32,6 +34,13 @@ public record Answer(String text, boolean abstained, List<Citation> citations, S
         usage = usage == null ? Usage.ZERO : usage;
         if (!(cost >= 0)) throw new IllegalArgumentException("cost must be a non-negative number, got " + cost);
         droppedEvidence = List.copyOf(droppedEvidence == null ? List.of() : droppedEvidence);
+        notes = List.copyOf(notes == null ? List.of() : notes);
+    }
+
+    /** An answer without notes. */
+    public Answer(String text, boolean abstained, List<Citation> citations, String strategy, Map<String, Double> timingsMs,
+                  Grounding grounding, Usage usage, double cost, List<String> droppedEvidence) {
+        this(text, abstained, citations, strategy, timingsMs, grounding, usage, cost, droppedEvidence, List.of());
     }
 
     /** An answer without grounding, usage, cost or dropped evidence (the shape before those existed). */

@@ -10,6 +10,12 @@ import java.util.Objects;
  * @param k      how many hits to return, at least 1
  */
 public record SearchRequest(String text, float[] vector, int k, SearchMode mode, Filter filter) {
+    /**
+     * Most distinct query terms a store searches with. A longer text (a pasted page as a question) keeps the terms
+     * that weigh most (rarest in the corpus, most repeated in the query), so it is searched, never refused.
+     */
+    public static final int MAX_QUERY_TERMS = 256;
+
     public SearchRequest {
         Objects.requireNonNull(mode, "mode");
         if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);

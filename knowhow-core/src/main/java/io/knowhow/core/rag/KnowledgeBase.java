@@ -137,8 +137,16 @@ public final class KnowledgeBase {
         // A marker pointing at no evidence is not a citation: it leaves the text and is reported in the grounding.
         String text = grounding.invalidCitations().isEmpty() ? g.text() : CitationMarkers.retain(g.text(), n -> n >= 1 && n <= size);
         timings.put("total", ms(start));
+        List<String> notes = new ArrayList<>();
+        if (options.strategy().retrieves() && options.mode() != SearchMode.DENSE) {
+            long distinct = java.util.Arrays.stream(question.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                    .filter(w -> !w.isEmpty()).distinct().count();
+            if (distinct > SearchRequest.MAX_QUERY_TERMS)
+                notes.add(String.format(Locale.ROOT, "the question has %,d distinct words; keyword search used the %d that weigh most",
+                        distinct, SearchRequest.MAX_QUERY_TERMS));
+        }
         return new Answer(text, g.abstained(), g.abstained() ? List.of() : citations(g, evidence), options.strategy().label(),
-                timings, grounding, g.usage(), g.cost(), dropped);
+                timings, grounding, g.usage(), g.cost(), dropped, notes);
     }
 
     /**

@@ -1,5 +1,14 @@
 package io.knowhow.store.lucene;
 
+import io.knowhow.core.model.SearchRequest;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.TermQuery;
+import java.util.HashMap;
+import java.util.Map;
+
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.SearchMode;
@@ -114,10 +123,49 @@ final class ChunkSearch implements Closeable {
     }
 
     private TopDocs bm25(IndexSearcher searcher, String text, Query filter, Reader reader, int n) throws IOException {
-        Query words = queryBuilder.createBooleanQuery(CONTENT, text);
-        if (words == null) return NO_DOCS; // nothing left after analysis: stop words or punctuation only
+        Map<Term, Integer> terms = analyze(text);
+        if (terms.isEmpty()) return NO_DOCS; // nothing left after analysis: stop words or punctuation only
+        int tokens = terms.values().stream().mapToInt(Integer::intValue).sum();
+        Query words = terms.size() > SearchRequest.MAX_QUERY_TERMS || tokens > IndexSearcher.getMaxClauseCount()
+                ? heaviestTerms(searcher, terms)
+                : queryBuilder.createBooleanQuery(CONTENT, text);
+        if (words == null) return NO_DOCS;
         // Scores from statistics over what this reader may read only: see ReaderStatistics.
         return statistics.searcherFor(searcher, reader, pool).search(FilterQueries.filtered(words, filter), n);
+    }
+
+    /**
+     * A long text's query cut to the {@link SearchRequest#MAX_QUERY_TERMS} distinct terms, found in the index, that weigh
+     * most: idf (from the index) times how often the text repeats the term, each term once with that weight as its boost. A question
+     * of 1,100 words once failed with Lucene's "maxClauseCount is set to 1024"; it must be searched instead.
+     */
+    private static Query heaviestTerms(IndexSearcher searcher, Map<Term, Integer> counts) throws IOException {
+        int docs = Math.max(1, searcher.getIndexReader().numDocs());
+        Map<Term, Double> weight = new HashMap<>();
+        for (Map.Entry<Term, Integer> e : counts.entrySet()) {
+            int df = searcher.getIndexReader().docFreq(e.getKey());
+            if (df == 0) continue; // a term no chunk holds adds to no score: it must not take a place from one that does
+            weight.put(e.getKey(), e.getValue() * Math.log(1 + (docs - df + 0.5) / (df + 0.5)));
+        }
+        BooleanQuery.Builder kept = new BooleanQuery.Builder();
+        weight.entrySet().stream()
+                .sorted(Map.Entry.<Term, Double>comparingByValue().reversed().thenComparing(e -> e.getKey().text()))
+                .limit(SearchRequest.MAX_QUERY_TERMS)
+                .forEach(e -> kept.add(new BoostQuery(new TermQuery(e.getKey()), counts.get(e.getKey())), BooleanClause.Occur.SHOULD));
+        return kept.build();
+    }
+
+    /** The text's terms as the index analyses them, with how often each occurs. */
+    private Map<Term, Integer> analyze(String text) throws IOException {
+        Map<Term, Integer> counts = new java.util.LinkedHashMap<>();
+        try (org.apache.lucene.analysis.TokenStream ts = analyzer.tokenStream(CONTENT, text)) {
+            org.apache.lucene.analysis.tokenattributes.CharTermAttribute term =
+                    ts.addAttribute(org.apache.lucene.analysis.tokenattributes.CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) counts.merge(new Term(CONTENT, term.toString()), 1, Integer::sum);
+            ts.end();
+        }
+        return counts;
     }
 
     private TopDocs dense(IndexSearcher searcher, float[] vector, Query filter, int n) throws IOException {
