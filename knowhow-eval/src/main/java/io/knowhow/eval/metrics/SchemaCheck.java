@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class SchemaCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /** Draft 2020-12's meta-schema, bundled in the validator's jar: a schema that breaks it is refused, not silently applied. */
+    private static final Schema META = REGISTRY.getSchema(com.networknt.schema.SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
 
     /** The outcome: valid, or the first problems found (not JSON, or the schema's errors). */
     public record Result(boolean valid, List<String> problems) {
@@ -35,7 +37,12 @@ public final class SchemaCheck {
     public static Result check(JsonNode schema, String answer) {
         Schema s;
         try {
+            List<Error> metaErrors = META.validate(schema);
+            if (!metaErrors.isEmpty())
+                throw new IllegalArgumentException("it is not a valid JSON Schema (" + metaErrors.get(0).getInstanceLocation() + ": " + metaErrors.get(0).getMessage() + ")");
             s = REGISTRY.getSchema(schema);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("the schema cannot be loaded: " + e.getMessage(), e);
         }

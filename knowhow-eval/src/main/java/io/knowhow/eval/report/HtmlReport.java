@@ -77,7 +77,7 @@ public final class HtmlReport {
         h.append("</p><table><tr><th>step</th><th>question</th><th>answer</th><th>how</th><th>reason</th></tr>\n");
         for (Step s : a.steps())
             h.append("<tr><td>").append(s.step()).append("</td><td>").append(esc(s.question())).append("</td><td>").append(esc(s.answer()))
-                    .append("</td><td class=\"").append(s.measured() ? "measured\">measured" : "given\">given/unknown").append("</td><td>")
+                    .append("</td><td class=\"").append(s.measured() ? "measured\">measured" : s.answer().equals("unknown") ? "given\">unknown" : "given\">given").append("</td><td>")
                     .append(esc(s.reason())).append("</td></tr>\n");
         h.append("</table>");
         if (!a.wouldChange().isEmpty()) {
@@ -110,7 +110,7 @@ public final class HtmlReport {
         if (max <= 0) max = 1;
         int rowH = 26, labelW = 110, barW = 240, height = with.size() * rowH + 8;
         h.append("<figure class=\"chart\" data-metric=\"").append(d.metric()).append("\"><figcaption>").append(esc(d.title()))
-                .append(" <small>").append(esc(d.better())).append("</small></figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(" <small>").append(esc(d.better())).append("</small></figcaption>\n<svg width=\"")
                 .append(labelW + barW + 70).append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"").append(esc(d.title())).append("\">");
         for (int i = 0; i < with.size(); i++) {
             StrategyReport s = with.get(i);
@@ -134,7 +134,7 @@ public final class HtmlReport {
         double logMax = Math.log10(Math.max(max, 1) * 1.2);
         int labelW = 110, plotW = 600, rowH = 34, height = with.size() * rowH + 30;
         h.append("<section id=\"latency\"><h2>Latency distribution</h2><p>Every answer's wall time (log scale, ms); the tick marks p50 and p95. ")
-                .append("Not deterministic: kept out of the scored metrics.</p>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labelW + plotW + 20)
+                .append("Not deterministic: kept out of the scored metrics.</p>\n<svg width=\"").append(labelW + plotW + 20)
                 .append("\" height=\"").append(height).append("\">");
         for (int i = 0; i < with.size(); i++) {
             StrategyReport s = with.get(i);
@@ -172,7 +172,7 @@ public final class HtmlReport {
         if (maxStep <= 0) maxStep = 1;
         h.append("<section id=\"loss\"><h2>Fine-tuning loss</h2><p>From ").append(esc(t.runLog()))
                 .append(t.trainSeconds() == null ? "" : String.format(Locale.ROOT, " (%.0f s of training)", t.trainSeconds()))
-                .append(".</p>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w + pad).append("\" height=\"").append(hgt + pad).append("\">");
+                .append(".</p>\n<svg width=\"").append(w + pad).append("\" height=\"").append(hgt + pad).append("\">");
         h.append("<polyline class=\"loss-curve\" fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"1.5\" points=\"");
         for (double[] p : t.steps()) h.append(fmt(pad + p[0] / maxStep * w)).append(',').append(fmt(hgt - p[1] / maxLoss * (hgt - 10))).append(' ');
         h.append("\"/>");
