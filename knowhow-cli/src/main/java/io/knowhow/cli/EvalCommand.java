@@ -160,6 +160,7 @@ final class EvalCommand implements Callable<Integer> {
                     n.put("estimated_prompt_tokens", e.promptTokens());
                     n.put("estimated_completion_tokens_at_most", e.completionTokens());
                     n.put("estimated_cost", e.cost());
+                    n.put("model_reads_tokens", e.modelRuns());
                 }
                 o.println(JsonViews.pretty(root));
                 return 0;
@@ -172,7 +173,8 @@ final class EvalCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%-13s %16s %22s %12s%n", "strategy", "prompt tokens", "completion tokens ≤", "cost");
             for (Evaluation.Estimate e : est) {
                 if (!e.available()) o.printf(Locale.ROOT, "%-13s unavailable: %s%n", e.strategy(), Terminal.line(e.reason()));
-                else o.printf(Locale.ROOT, "%-13s %,16d %,22d %12.4f%n", e.strategy(), e.promptTokens(), e.completionTokens(), e.cost());
+                else o.printf(Locale.ROOT, "%-13s %,16d %,22d %12.4f%s%n", e.strategy(), e.promptTokens(), e.completionTokens(), e.cost(),
+                        e.modelRuns() ? "" : "  (extractive: no model, nothing spent; an LLM would read these)");
             }
             return 0;
         }

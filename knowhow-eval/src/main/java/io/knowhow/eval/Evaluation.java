@@ -84,11 +84,13 @@ public final class Evaluation {
      * @param strategy        the label
      * @param available       whether it would run
      * @param reason          why not
-     * @param promptTokens    estimated prompt tokens for the whole QA set (× repeat)
-     * @param completionTokens estimated completion tokens at most (llm.max-tokens per answer; 0 without a model)
+     * @param promptTokens    estimated prompt tokens a model would read for the whole QA set (× repeat)
+     * @param completionTokens estimated completion tokens at most (llm.max-tokens per answer)
      * @param cost            estimated cost at the configured prices
+     * @param modelRuns       whether a model reads them here; false for the extractive generator, which spends no tokens
      */
-    public record Estimate(String strategy, boolean available, String reason, long promptTokens, long completionTokens, double cost) {}
+    public record Estimate(String strategy, boolean available, String reason, long promptTokens, long completionTokens, double cost,
+                           boolean modelRuns) {}
 
     public List<Estimate> estimate(CompareRequest request) {
         var counter = kb.tokenCounter();
@@ -107,7 +109,7 @@ public final class Evaluation {
         for (Strategy s : request.selected()) {
             Optional<String> why = target.unavailable(s);
             if (why.isPresent()) {
-                out.add(new Estimate(s.label(), false, why.get(), 0, 0, 0));
+                out.add(new Estimate(s.label(), false, why.get(), 0, 0, 0, false));
                 continue;
             }
             boolean usesModel = s.usesTunedModel() || llm;
@@ -116,10 +118,10 @@ public final class Evaluation {
                 case FULL_CONTEXT -> questions + all.size() * corpus.tokens();
                 case PROMPT_ONLY, TUNED -> questions;
             };
-            long prompt = usesModel ? perRun * request.repeat() : 0;
-            long completion = usesModel ? all.size() * maxTokens * request.repeat() : 0;
-            double cost = s.usesTunedModel() ? 0 : prompt * promptPrice + completion * completionPrice;
-            out.add(new Estimate(s.label(), true, null, prompt, completion, cost));
+            long prompt = perRun * request.repeat();
+            long completion = all.size() * maxTokens * request.repeat();
+            double cost = !usesModel || s.usesTunedModel() ? 0 : prompt * promptPrice + completion * completionPrice;
+            out.add(new Estimate(s.label(), true, null, prompt, completion, cost, usesModel));
         }
         return out;
     }
