@@ -8,6 +8,13 @@ import io.knowhow.core.ingest.IngestReport;
 import io.knowhow.core.model.Answer;
 import io.knowhow.core.model.Citation;
 import io.knowhow.core.model.Reader;
+import io.knowhow.eval.Evaluation;
+import io.knowhow.eval.advise.Advice;
+import io.knowhow.eval.compare.CompareRequest;
+import io.knowhow.eval.compare.Comparison;
+import io.knowhow.eval.compare.ComparisonReport;
+import io.knowhow.eval.compare.StrategyReport;
+import io.knowhow.eval.qa.QaFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +28,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -31,7 +40,8 @@ import java.util.stream.Stream;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the RAG loop on a small bundled corpus, in a temporary knowledge base.",
-                "Ingest a fictional product's docs, ask with citations, abstain, update a document, ask again, delete."})
+                "Ingest a fictional product's docs, ask with citations, abstain, update a document, ask again, delete;",
+                "then compare the strategies on the demo's questions and print the advice."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> CORPUS = List.of("pricing.md", "install.html", "support-policy.txt", "changelog.md");
 
@@ -75,7 +85,15 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("-- Delete the pricing document: the answer is gone at once.");
                 knowhow.delete(List.of(pricing.toString()));
                 ask(out, knowhow, "How much does the Team plan cost?");
-                out.println("Next: `bin/knowhow ingest YOUR_DOCS/` then `bin/knowhow ask \"...\"` (see README).");
+
+                out.println("-- Which way works here? Put pricing.md back and measure every strategy on the demo's questions:");
+                copyResource("pricing.md", pricing);
+                knowhow.ingest(IngestRequest.of(corpus).withTags(Set.of("demo")), IngestListener.NONE);
+                Path eval = work.resolve("eval");
+                copyEvalSet(eval);
+                evaluate(out, knowhow, eval);
+                out.println();
+                out.println("Next: `bin/knowhow ingest YOUR_DOCS/` then `bin/knowhow ask \"...\"`; measure with `bin/knowhow eval compare --qa YOUR_QA.jsonl --out report/` (see README).");
             }
         } finally {
             if (keep) out.println("kept: " + work);
@@ -93,6 +111,52 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("   [%d] %s%s%n", c.n(), Path.of(c.source()).getFileName(), heading);
         }
         out.printf("   (%.1f ms)%n%n", a.timingsMs().getOrDefault("total", 0.0));
+    }
+
+    /** The demo's QA set: qa.jsonl, update/pricing.md ($49 → $59) and update-qa.jsonl, written into {@code target}. */
+    static final List<String> EVAL_SET = List.of("qa.jsonl", "update-qa.jsonl", "update/pricing.md");
+
+    /** `eval compare` on the demo's questions with the $59 update, and the advice it implies: a short summary. */
+    private static void evaluate(PrintWriter out, Knowhow knowhow, Path eval) {
+        Evaluation evaluation = new Evaluation(knowhow, Reader.anonymous());
+        CompareRequest request = new CompareRequest(QaFile.read(eval.resolve("qa.jsonl")), List.of(), 1,
+                Optional.of(eval.resolve("update")), QaFile.read(eval.resolve("update-qa.jsonl")));
+        ComparisonReport report = evaluation.compare(request, Comparison.Progress.NONE);
+        out.printf(Locale.ROOT, "   %d questions (%s):%n", report.questions(), "knowhow eval compare --qa qa.jsonl --update update/ --update-qa update-qa.jsonl");
+        for (StrategyReport s : report.strategies()) {
+            if (!s.available()) {
+                out.printf(Locale.ROOT, "   %-12s unavailable: %s%n", s.strategy(), Terminal.line(s.reason()));
+                continue;
+            }
+            var m = s.metrics();
+            String fresh = s.freshness() == null ? "" : String.format(Locale.ROOT, "; $59 update %s→%s%s", pct(s.freshness().accuracyBefore()),
+                    pct(s.freshness().accuracyAfter()), s.freshness().visibleSeconds() == null ? "" : String.format(Locale.ROOT, " in %.1f s", s.freshness().visibleSeconds()));
+            out.printf(Locale.ROOT, "   %-12s accuracy %s, hallucinated %s, cites the right source %s, p50 %.1f ms%s%n", s.strategy(),
+                    pct(m.accuracy()), pct(m.hallucinationRate()), pct(m.citationRecall()), s.latency().p50() == null ? 0 : s.latency().p50(), fresh);
+        }
+        Advice advice = evaluation.adviceFor(report);
+        out.println("   Advice: " + advice.recommendation() + (advice.also().isEmpty() ? "" : " (also " + String.join(", ", advice.also()) + ")")
+                + " — steps: " + String.join(", ", advice.steps().stream().map(st -> st.step() + " " + st.answer()).toList())
+                + ". Full reasons and costs: `bin/knowhow advise`.");
+    }
+
+    private static String pct(Double v) {
+        return v == null ? "–" : String.format(Locale.ROOT, "%.0f%%", v * 100);
+    }
+
+    static void copyEvalSet(Path target) throws IOException {
+        for (String name : EVAL_SET) {
+            Path to = target.resolve(name);
+            Files.createDirectories(to.getParent());
+            copyResource(name, to);
+        }
+    }
+
+    private static void copyResource(String name, Path to) throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + name)) {
+            if (in == null) throw new IllegalStateException("demo file " + name + " is missing from the jar; rebuild knowhow");
+            Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static void copyCorpus(Path target) throws IOException {

@@ -23,11 +23,12 @@ import java.util.Map;
         description = {"Give an LLM your team's knowledge (RAG) and behaviour (fine-tuning), and measure which way works.",
                 "", "Knowledge base: --kb DIR, else $KNOWHOW_HOME, else ./.knowhow"},
         subcommands = {IngestCommand.class, AskCommand.class, SearchCommand.class, DeleteCommand.class,
-                SourcesCommand.class, ReindexCommand.class, CheckCommand.class, BackupCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class,
-                ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                SourcesCommand.class, ReindexCommand.class, CheckCommand.class, BackupCommand.class, TuneCommand.class, ClassifyCommand.class,
+                ExtractCommand.class, ConfigCommand.class, AdviseCommand.class, EvalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  knowhow ingest docs/ --tag handbook", "  knowhow ask \"How do I reset my password?\"",
                 "  knowhow search \"password reset\" --mode bm25 --json",
-                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag", "  knowhow demo",
+                "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag",
+                "  knowhow eval compare --qa qa.jsonl --out report/", "  knowhow advise --cite yes", "  knowhow demo",
                 "", "Exit status: 0 done, 1 failed (the message says why), 2 the command line is wrong, 130 interrupted."})
 public final class Main {
     @Option(names = "--kb", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

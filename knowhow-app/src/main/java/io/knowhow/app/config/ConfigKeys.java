@@ -95,6 +95,45 @@ public final class ConfigKeys {
     public static final ConfigKey LLM_API_KEY_FILE = key("llm.api-key-file", new ValueType.File(), null,
             "a file holding the LLM API key (keeps the key out of config.yaml and the shell history; KNOWHOW_LLM_API_KEY also works)");
 
+    // ---- decide with evidence: `knowhow advise` and `knowhow eval compare`. Defaults are the reference's 2026 estimates
+    //      where it gives one (fine-tuning, embedding, vector store, retrieval) and knowhow's stated assumptions where not.
+    public static final ConfigKey COST_HORIZON_MONTHS = key("cost.horizon-months", new Whole(1, 120), "12",
+            "months over which advise adds up the total cost of ownership");
+    public static final ConfigKey COST_QUERIES_PER_MONTH = key("cost.queries-per-month", new Whole(0, 1_000_000_000_000L), "10000",
+            "questions a month the cost model prices (advise --queries-per-month overrides it); an assumption, set your own");
+    public static final ConfigKey COST_FINE_TUNE_RUN_LOW = key("cost.fine-tune-run.low", new Decimal(0, Double.MAX_VALUE), "10",
+            "USD of training compute for one fine-tuning run, low end (reference: a 7B model costs $10-100 on cloud GPUs)");
+    public static final ConfigKey COST_FINE_TUNE_RUN_HIGH = key("cost.fine-tune-run.high", new Decimal(0, Double.MAX_VALUE), "100",
+            "USD of training compute for one fine-tuning run, high end");
+    public static final ConfigKey COST_LABELLED_PAIRS_LOW = key("cost.labelled-pairs.low", new Whole(0, 1_000_000_000L), "1000",
+            "labelled input-output pairs a fine-tune needs, low end (reference: 1,000-10,000); advise --pairs FILE replaces it with the file's count");
+    public static final ConfigKey COST_LABELLED_PAIRS_HIGH = key("cost.labelled-pairs.high", new Whole(0, 1_000_000_000L), "10000",
+            "labelled input-output pairs a fine-tune needs, high end");
+    public static final ConfigKey COST_LABELLED_PAIR_PRICE_LOW = key("cost.labelled-pair-price.low", new Decimal(0, Double.MAX_VALUE), "0.10",
+            "USD to write or review one labelled pair, low end (an assumption: the reference prices no labelling)");
+    public static final ConfigKey COST_LABELLED_PAIR_PRICE_HIGH = key("cost.labelled-pair-price.high", new Decimal(0, Double.MAX_VALUE), "1.00",
+            "USD to write or review one labelled pair, high end (an assumption)");
+    public static final ConfigKey COST_EMBEDDING_PER_MILLION_LOW = key("cost.embedding-per-million.low", new Decimal(0, Double.MAX_VALUE), "0.01",
+            "USD to embed a million tokens, low end (reference: ~$0.01-0.10); replaced by this machine's measured throughput times cost.cpu-hour when advise can measure it");
+    public static final ConfigKey COST_EMBEDDING_PER_MILLION_HIGH = key("cost.embedding-per-million.high", new Decimal(0, Double.MAX_VALUE), "0.10",
+            "USD to embed a million tokens, high end");
+    public static final ConfigKey COST_VECTOR_DB_PER_MONTH_LOW = key("cost.vector-db-per-month.low", new Decimal(0, Double.MAX_VALUE), "50",
+            "USD a month for a managed vector database, low end (reference: $50-300 at moderate scale; knowhow's embedded Lucene store has no fee: set both ends to 0)");
+    public static final ConfigKey COST_VECTOR_DB_PER_MONTH_HIGH = key("cost.vector-db-per-month.high", new Decimal(0, Double.MAX_VALUE), "300",
+            "USD a month for a managed vector database, high end");
+    public static final ConfigKey COST_RETRIEVAL_MS_LOW = key("cost.retrieval-ms.low", new Decimal(0, 3_600_000), "50",
+            "retrieval overhead per query in ms, low end (reference: 50-200 ms); replaced by the knowledge base's measured latency when advise can measure it");
+    public static final ConfigKey COST_RETRIEVAL_MS_HIGH = key("cost.retrieval-ms.high", new Decimal(0, 3_600_000), "200",
+            "retrieval overhead per query in ms, high end");
+    public static final ConfigKey COST_PROMPT_PER_MILLION_LOW = key("cost.prompt-per-million.low", new Decimal(0, Double.MAX_VALUE), "0.15",
+            "USD per million prompt tokens of the answering LLM, low end (an assumption; llm.price.prompt-per-1k replaces both ends when set)");
+    public static final ConfigKey COST_PROMPT_PER_MILLION_HIGH = key("cost.prompt-per-million.high", new Decimal(0, Double.MAX_VALUE), "3.00",
+            "USD per million prompt tokens of the answering LLM, high end (an assumption)");
+    public static final ConfigKey COST_CPU_HOUR = key("cost.cpu-hour", new Decimal(0, Double.MAX_VALUE), "0.05",
+            "USD per CPU core-hour of this machine: turns measured embedding throughput and retrieval time into money (an assumption)");
+    public static final ConfigKey EVAL_BASELINE_WRONG_BELOW = key("eval.baseline-wrong-below", new Decimal(0, 1), "0.5",
+            "advise --qa: the prompt-only accuracy below which the baseline counts as wrong for your domain (step 4)");
+
     private ConfigKeys() {}
 
     private static ConfigKey key(String name, ValueType type, String defaultValue, String description) {
