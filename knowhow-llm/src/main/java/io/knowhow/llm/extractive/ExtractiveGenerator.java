@@ -34,7 +34,8 @@ import java.util.Set;
  *       question wants ({@link AnswerType}); and when a sentence of its chunk shares a question term other
  *       than the names (and the word that belongs to a name in that chunk, "plan" in "the Amber Falcon
  *       plan"), it does too — "It was launched by the Porto office" answers "Which office launched the
- *       Amber Falcon plan?", "The Amber Falcon plan costs $49" no longer does;</li>
+ *       Amber Falcon plan?", "The Amber Falcon plan costs $49" no longer does; and it does not name another
+ *       thing of the same kind instead ("The Enterprise plan adds …" for "Does the Starter plan …");</li>
  *   <li>it covers enough of the question ({@link Options#minCoverage()}): the share of the question's
  *       term weight it contains, each term weighted by its inverse frequency across the evidence
  *       sentences, names counting half when only its chunk holds them (the sentence says "It was
@@ -128,19 +129,27 @@ public final class ExtractiveGenerator implements Generator {
             if (!q.mentions().stream().allMatch(m -> found(m, p, passages))) continue;
             // Names, and the word that belongs to a name in this chunk ("plan" of "the Amber Falcon plan").
             Set<String> names = new HashSet<>(nameTerms);
+            List<Question.Mention> headed = new ArrayList<>();
             for (Question.Mention m : q.mentions()) {
-                if (m.head() != null && q.terms().contains(m.head()) && p.text().containsPhrase(withHead(m))) names.add(m.head());
+                if (m.head() != null && q.terms().contains(m.head()) && p.text().containsPhrase(withHead(m))) {
+                    names.add(m.head());
+                    headed.add(m);
+                }
             }
             Set<String> asked = new LinkedHashSet<>(q.terms());
             asked.removeAll(names);
             double askedTotal = asked.stream().mapToDouble(idf::get).sum();
             double namesTotal = names.stream().mapToDouble(idf::get).sum();
+            double namesInChunk = weight(names, p.text().terms(), idf);
             for (Passage.Sentence s : p.sentences()) {
                 double askedIn = weight(asked, s.terms(), idf), namesIn = weight(names, s.terms(), idf);
                 if (askedIn + namesIn == 0) continue;
                 if (!q.answerType().foundIn(s.text())) continue;
                 if (s.row() && !q.mentions().stream().allMatch(m -> s.analysed().containsPhrase(m.phrase()))) continue;
-                double coverage = (askedIn + namesIn + NAME_IN_CHUNK_CREDIT * (namesTotal - namesIn)) / total;
+                if (headed.stream().anyMatch(m -> namesAnother(s, m))) continue;
+                // A yes/no question is answered only by a sentence that states most of what it asks.
+                if (q.yesNo() && askedIn < 0.5 * askedTotal) continue;
+                double coverage = (askedIn + namesIn + NAME_IN_CHUNK_CREDIT * Math.max(0, namesInChunk - namesIn)) / total;
                 candidates.add(new Candidate(p, s, coverage, askedTotal == 0 ? 0 : askedIn / askedTotal, namesTotal == 0 ? 0 : namesIn / namesTotal, !asked.isEmpty()));
             }
         }
@@ -182,6 +191,23 @@ public final class ExtractiveGenerator implements Generator {
         StringBuilder joined = new StringBuilder();
         for (AnalyzedText.Token t : m.phrase().tokens()) joined.append(t.term());
         return p.text().terms().contains(joined.toString());
+    }
+
+    /**
+     * True when the sentence names another thing of the same kind instead of the one asked about: asked
+     * about "the Starter plan", it says "The Enterprise plan adds single sign-on" — a capitalised word before
+     * the mention's head word, and not the mention.
+     */
+    private static boolean namesAnother(Passage.Sentence s, Question.Mention m) {
+        if (s.analysed().containsPhrase(m.phrase())) return false;
+        List<AnalyzedText.Token> tokens = s.analysed().tokens();
+        for (int i = 1; i < tokens.size(); i++) {
+            AnalyzedText.Token head = tokens.get(i), before = tokens.get(i - 1);
+            if (!head.term().equals(m.head()) || before.position() != head.position() - 1) continue;
+            String word = s.text().substring(before.start(), before.end());
+            if (!word.isEmpty() && Character.isUpperCase(word.codePointAt(0)) && !m.phrase().terms().contains(before.term())) return true;
+        }
+        return false;
     }
 
     private static AnalyzedText withHead(Question.Mention m) {

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * @param terms    distinct analysed content terms of the question
  * @param mentions names, codes, quoted strings and amounts the question mentions, in order
  * @param answerType the kind of value the answer must hold
+ * @param yesNo    true for a yes/no question ("Does the Starter plan include single sign-on?"): only a
+ *                 sentence that states most of it answers it
  */
-record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType) {
+record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType, boolean yesNo) {
 
     /**
      * A name the question mentions.
@@ -55,6 +57,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     private static final Pattern HOW_MUCH = Pattern.compile("(?i)\\bhow\\s+much\\b|\\b(?:price|cost|costs|fee|fees|charge|charges|pay|paid)\\b");
     private static final Pattern MONEY_WORD = Pattern.compile("(?i)\\b(?:price|cost|costs|fee|fees|charge|charged|pay|paid|spend|spent|worth)\\b");
     private static final Pattern WHEN = Pattern.compile("(?i)^\\s*(?:when\\b|since\\s+when\\b|until\\s+when\\b)|\\bwhen\\s+(?:did|does|do|was|were|is|are|will|has|had)\\b");
+    private static final Pattern YES_NO = Pattern.compile("(?i)^(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|may|must)\\b");
     private static final Pattern HOW_MANY = Pattern.compile("(?i)\\bhow\\s+many\\b");
     /** Chinese question words: removed before analysis, so no bigram straddles a question word and a content word. */
     private static final Pattern CJK_QUESTION_WORDS = Pattern.compile("什么时候|什么地方|为什么|是什么|什么|哪一年|哪年|哪天|哪里|哪儿|哪个|哪些|哪家|哪位|"
@@ -78,7 +81,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
         for (Matcher m = CODE.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
         capitalised(text, analyzer, mentions, taken);
         for (Matcher m = NUMBER.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
-        return new Question(terms, List.copyOf(mentions), answerType(text));
+        return new Question(terms, List.copyOf(mentions), answerType(text), YES_NO.matcher(text).find());
     }
 
     /** The analysed terms of every mention. */
