@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * chunks that overlap it most. It is <em>supported</em> when
  * <ol>
  *   <li>every key term of the sentence (numbers, and capitalised words other than the first) occurs in
- *       the chunk(s) — the veto that catches a wrong price or a wrong name, which both measures below
- *       would miss because everything else in the sentence still matches; and</li>
+ *       the chunk(s), and every multi-word name ("Amber Lantern") occurs as a phrase in one cited chunk —
+ *       the veto that catches a wrong price, a wrong name or a name swapped together from two others, which
+ *       both measures below would miss because everything else in the sentence still matches; and</li>
  *   <li>either its lexical overlap (the share of the sentence's distinct content terms that occur in the
  *       chunk text) reaches the lexical threshold ({@link #LEXICAL_THRESHOLD}), or the cosine between the
  *       sentence's embedding and the closest of the chunk and its sentences reaches the embedding
@@ -144,7 +145,7 @@ public final class GroundingVerifier {
     }
 
     /** A sentence of the answer, markers removed, with the valid evidence numbers it cites. */
-    private record Claim(String text, Set<String> terms, Set<String> keys, List<Integer> cited) {}
+    private record Claim(String text, Set<String> terms, Set<String> keys, List<List<String>> names, List<Integer> cited) {}
 
     /** Chunks one claim is checked against: the union of its citations, or one candidate chunk. */
     private record Candidate(List<Integer> chunks, double lexical, boolean keysPresent) {}
@@ -160,13 +161,14 @@ public final class GroundingVerifier {
         if (isAbstention(answer)) return new Grounding(true, List.of(), invalid, 1.0);
 
         List<Set<String>> chunkTerms = evidence.stream().map(h -> ContentWords.content(h.chunk().text())).toList();
+        List<List<String>> chunkSequences = evidence.stream().map(h -> ContentWords.termSequence(h.chunk().text())).toList();
         List<Claim> claims = claims(answer, evidence.size());
         // Overlap decides most sentences; those it does not, where some candidate holds the key terms,
         // wait for one batched embedding call.
         boolean[] supported = new boolean[claims.size()];
         Map<Integer, List<Candidate>> pending = new LinkedHashMap<>();
         for (int i = 0; i < claims.size(); i++) {
-            List<Candidate> candidates = candidates(claims.get(i), chunkTerms);
+            List<Candidate> candidates = candidates(claims.get(i), chunkTerms, chunkSequences);
             supported[i] = candidates.stream().anyMatch(c -> c.keysPresent() && c.lexical() >= lexicalThreshold);
             List<Candidate> viable = candidates.stream().filter(Candidate::keysPresent).toList();
             if (!supported[i] && embedder != null && !viable.isEmpty()) pending.put(i, viable);
@@ -201,7 +203,9 @@ public final class GroundingVerifier {
         String plain = CitationMarkers.strip(sentence).strip();
         Set<String> chunk = ContentWords.content(passage);
         double lexical = overlap(ContentWords.content(plain), chunk);
-        boolean keys = chunk.containsAll(ContentWords.keyTerms(plain));
+        List<String> sequence = ContentWords.termSequence(passage);
+        boolean keys = chunk.containsAll(ContentWords.keyTerms(plain))
+                && ContentWords.namePhrases(plain).stream().allMatch(p -> ContentWords.containsPhrase(sequence, p));
         if (keys && lexical >= lexicalThreshold) return new Support(lexical, Double.NaN, true, true);
         if (!keys || embedder == null) return new Support(lexical, Double.NaN, keys, false);
         List<String> units = units(passage);
@@ -217,17 +221,20 @@ public final class GroundingVerifier {
         return found / (double) sentenceTerms.size();
     }
 
-    private List<Candidate> candidates(Claim claim, List<Set<String>> chunkTerms) {
+    private List<Candidate> candidates(Claim claim, List<Set<String>> chunkTerms, List<List<String>> chunkSequences) {
         if (!claim.cited().isEmpty()) {
             Set<String> union = new LinkedHashSet<>();
             for (int n : claim.cited()) union.addAll(chunkTerms.get(n - 1));
             List<Integer> idx = claim.cited().stream().map(n -> n - 1).toList();
-            return List.of(new Candidate(idx, overlap(claim.terms(), union), union.containsAll(claim.keys())));
+            boolean names = claim.names().stream().allMatch(p -> idx.stream().anyMatch(i -> ContentWords.containsPhrase(chunkSequences.get(i), p)));
+            return List.of(new Candidate(idx, overlap(claim.terms(), union), names && union.containsAll(claim.keys())));
         }
         List<Candidate> all = new ArrayList<>();
         for (int i = 0; i < chunkTerms.size(); i++) {
             Set<String> terms = chunkTerms.get(i);
-            all.add(new Candidate(List.of(i), overlap(claim.terms(), terms), terms.containsAll(claim.keys())));
+            List<String> sequence = chunkSequences.get(i);
+            boolean names = claim.names().stream().allMatch(p -> ContentWords.containsPhrase(sequence, p));
+            all.add(new Candidate(List.of(i), overlap(claim.terms(), terms), names && terms.containsAll(claim.keys())));
         }
         all.sort(Comparator.comparingDouble(Candidate::lexical).reversed());
         return all.subList(0, Math.min(UNCITED_CANDIDATES, all.size()));
@@ -272,7 +279,7 @@ public final class GroundingVerifier {
             Set<String> terms = ContentWords.content(plain);
             if (terms.isEmpty()) continue;
             List<Integer> cited = CitationMarkers.numbers(sentence).stream().filter(n -> n >= 1 && n <= evidenceSize).toList();
-            out.add(new Claim(plain, terms, ContentWords.keyTerms(plain), cited));
+            out.add(new Claim(plain, terms, ContentWords.keyTerms(plain), ContentWords.namePhrases(plain), cited));
         }
         return out;
     }
