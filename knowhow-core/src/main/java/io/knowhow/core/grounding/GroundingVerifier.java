@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * chunks that overlap it most. It is <em>supported</em> when
  * <ol>
  *   <li>every key term of the sentence (numbers, and capitalised words other than the first) occurs in
- *       the chunk(s), and every multi-word name ("Amber Lantern") occurs as a phrase in one cited chunk —
+ *       the chunk(s), and the words of every multi-word name ("Amber Lantern") stand together in one cited
+ *       chunk, as a phrase or in one sentence ({@link ContentWords#containsName}) —
  *       the veto that catches a wrong price, a wrong name or a name swapped together from two others, which
  *       both measures below would miss because everything else in the sentence still matches; and</li>
  *   <li>either its lexical overlap (the share of the sentence's distinct content terms that occur in the
@@ -161,14 +162,14 @@ public final class GroundingVerifier {
         if (isAbstention(answer)) return new Grounding(true, List.of(), invalid, 1.0);
 
         List<Set<String>> chunkTerms = evidence.stream().map(h -> ContentWords.content(h.chunk().text())).toList();
-        List<List<String>> chunkSequences = evidence.stream().map(h -> ContentWords.termSequence(h.chunk().text())).toList();
+        List<String> chunkTexts = evidence.stream().map(h -> h.chunk().text()).toList();
         List<Claim> claims = claims(answer, evidence.size());
         // Overlap decides most sentences; those it does not, where some candidate holds the key terms,
         // wait for one batched embedding call.
         boolean[] supported = new boolean[claims.size()];
         Map<Integer, List<Candidate>> pending = new LinkedHashMap<>();
         for (int i = 0; i < claims.size(); i++) {
-            List<Candidate> candidates = candidates(claims.get(i), chunkTerms, chunkSequences);
+            List<Candidate> candidates = candidates(claims.get(i), chunkTerms, chunkTexts);
             supported[i] = candidates.stream().anyMatch(c -> c.keysPresent() && c.lexical() >= lexicalThreshold);
             List<Candidate> viable = candidates.stream().filter(Candidate::keysPresent).toList();
             if (!supported[i] && embedder != null && !viable.isEmpty()) pending.put(i, viable);
@@ -203,9 +204,8 @@ public final class GroundingVerifier {
         String plain = CitationMarkers.strip(sentence).strip();
         Set<String> chunk = ContentWords.content(passage);
         double lexical = overlap(ContentWords.content(plain), chunk);
-        List<String> sequence = ContentWords.termSequence(passage);
         boolean keys = chunk.containsAll(ContentWords.keyTerms(plain))
-                && ContentWords.namePhrases(plain).stream().allMatch(p -> ContentWords.containsPhrase(sequence, p));
+                && ContentWords.namePhrases(plain).stream().allMatch(p -> ContentWords.containsName(passage, p));
         if (keys && lexical >= lexicalThreshold) return new Support(lexical, Double.NaN, true, true);
         if (!keys || embedder == null) return new Support(lexical, Double.NaN, keys, false);
         List<String> units = units(passage);
@@ -221,19 +221,19 @@ public final class GroundingVerifier {
         return found / (double) sentenceTerms.size();
     }
 
-    private List<Candidate> candidates(Claim claim, List<Set<String>> chunkTerms, List<List<String>> chunkSequences) {
+    private List<Candidate> candidates(Claim claim, List<Set<String>> chunkTerms, List<String> chunkTexts) {
         if (!claim.cited().isEmpty()) {
             Set<String> union = new LinkedHashSet<>();
             for (int n : claim.cited()) union.addAll(chunkTerms.get(n - 1));
             List<Integer> idx = claim.cited().stream().map(n -> n - 1).toList();
-            boolean names = claim.names().stream().allMatch(p -> idx.stream().anyMatch(i -> ContentWords.containsPhrase(chunkSequences.get(i), p)));
+            boolean names = claim.names().stream().allMatch(p -> idx.stream().anyMatch(i -> ContentWords.containsName(chunkTexts.get(i), p)));
             return List.of(new Candidate(idx, overlap(claim.terms(), union), names && union.containsAll(claim.keys())));
         }
         List<Candidate> all = new ArrayList<>();
         for (int i = 0; i < chunkTerms.size(); i++) {
             Set<String> terms = chunkTerms.get(i);
-            List<String> sequence = chunkSequences.get(i);
-            boolean names = claim.names().stream().allMatch(p -> ContentWords.containsPhrase(sequence, p));
+            String text = chunkTexts.get(i);
+            boolean names = claim.names().stream().allMatch(p -> ContentWords.containsName(text, p));
             all.add(new Candidate(List.of(i), overlap(claim.terms(), terms), names && terms.containsAll(claim.keys())));
         }
         all.sort(Comparator.comparingDouble(Candidate::lexical).reversed());

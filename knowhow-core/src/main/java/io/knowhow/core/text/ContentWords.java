@@ -117,6 +117,20 @@ public final class ContentWords {
         return out;
     }
 
+    /**
+     * True when the words of a {@link #namePhrases name} stand together in {@code text}: as consecutive
+     * terms, or within one sentence (a name written out differently, "William the Conqueror … at
+     * Hastings"). Two names in different sentences — "Amber Falcon … . Prism Lantern …" — do not make an
+     * "Amber Lantern".
+     */
+    public static boolean containsName(String text, List<String> name) {
+        if (containsPhrase(termSequence(text), name)) return true;
+        for (String sentence : text.split("(?<=[.!?。！？])\\s+|\\R")) {
+            if (content(sentence).containsAll(name)) return true;
+        }
+        return false;
+    }
+
     /** True when {@code phrase} occurs as consecutive {@link #content}-level terms of {@code text}. */
     public static boolean containsPhrase(List<String> textTerms, List<String> phrase) {
         outer:

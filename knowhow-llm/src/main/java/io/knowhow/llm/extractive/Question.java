@@ -58,17 +58,23 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     private static final Pattern MONEY_WORD = Pattern.compile("(?i)\\b(?:price|cost|costs|fee|fees|charge|charged|pay|paid|spend|spent|worth)\\b");
     private static final Pattern WHEN = Pattern.compile("(?i)^\\s*(?:when\\b|since\\s+when\\b|until\\s+when\\b)|\\bwhen\\s+(?:did|does|do|was|were|is|are|will|has|had)\\b");
     private static final Pattern YES_NO = Pattern.compile("(?i)^(?:does|do|did|is|are|was|were|can|could|will|would|has|have|had|should|may|must)\\b");
-    private static final Pattern HOW_MANY = Pattern.compile("(?i)\\bhow\\s+many\\b");
+    private static final Pattern HOW_MANY = Pattern.compile("(?i)\\bhow\\s+many\\b|\\bwie\\s+viele\\b|\\bcombien\\s+(?:de|d['’])");
+    /** German and French: "wie viel kostet", "combien coûte"; "wann", "quand"; the same kinds of value. */
+    private static final Pattern OTHER_MONEY = Pattern.compile("(?i)\\bwie\\s+viel\\s+(?:kostet|kosten|zahlt)\\b|\\b(?:was|welchen?)\\s+(?:kostet|preis)\\b|\\bcombien\\s+(?:co[uû]te|co[uû]tent|paye)\\b|\\bquel\\s+est\\s+le\\s+prix\\b");
+    private static final Pattern OTHER_TIME = Pattern.compile("(?i)^\\s*(?:wann|quand)\\b|\\b(?:seit|bis)\\s+wann\\b|\\b[àa]\\s+quelle\\s+heure\\b|\\bin\\s+welchem\\s+jahr\\b|\\ben\\s+quelle\\s+ann[ée]e\\b");
     /** Chinese question words: removed before analysis, so no bigram straddles a question word and a content word. */
     private static final Pattern CJK_QUESTION_WORDS = Pattern.compile("什么时候|什么地方|为什么|是什么|什么|哪一年|哪年|哪天|哪里|哪儿|哪个|哪些|哪家|哪位|"
             + "多少钱|多少|多长时间|多久|多长|几点|几个|几|谁|怎么样|怎么|怎样|如何|是否|何时|何地|请问|吗|呢");
+    private static final Pattern CJK_PARTICLES = Pattern.compile("[的了]");
     private static final Pattern CJK_TIME = Pattern.compile("什么时候|哪一年|哪年|哪天|几点|何时");
     private static final Pattern CJK_MONEY = Pattern.compile("多少钱|价格|费用|售价");
     private static final Pattern CJK_COUNT = Pattern.compile("多少|几个|几");
 
     static Question parse(String question, EnglishCjkAnalyzer analyzer) {
         String text = question.strip();
-        String cjkClean = CJK_QUESTION_WORDS.matcher(text).replaceAll("，");
+        // Particles go, joining their neighbours ("培训的地点" → "培训地点", as the evidence writes it); question
+        // words become a break, so no bigram straddles one and a content word.
+        String cjkClean = CJK_QUESTION_WORDS.matcher(CJK_PARTICLES.matcher(text).replaceAll("")).replaceAll("，");
         Set<String> terms = Passage.agentive(AnalyzedText.of(analyzer, cjkClean).terms());
         List<Mention> mentions = new ArrayList<>();
         boolean[] taken = new boolean[text.length()];
@@ -162,8 +168,8 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     private static AnswerType answerType(String text) {
         if (CJK_MONEY.matcher(text).find()) return AnswerType.MONEY;
         if (CJK_TIME.matcher(text).find()) return AnswerType.TIME;
-        if (HOW_MUCH.matcher(text).find() && MONEY_WORD.matcher(text).find()) return AnswerType.MONEY;
-        if (WHEN.matcher(text).find()) return AnswerType.TIME;
+        if (HOW_MUCH.matcher(text).find() && MONEY_WORD.matcher(text).find() || OTHER_MONEY.matcher(text).find()) return AnswerType.MONEY;
+        if (WHEN.matcher(text).find() || OTHER_TIME.matcher(text).find()) return AnswerType.TIME;
         Matcher f = FOCUS.matcher(text);
         if (f.find() && TIME_FOCUS.contains(f.group(1).toLowerCase(Locale.ROOT))) return AnswerType.TIME;
         if (HOW_MANY.matcher(text).find() || CJK_COUNT.matcher(text).find()) return AnswerType.COUNT;
