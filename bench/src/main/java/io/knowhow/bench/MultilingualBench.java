@@ -114,7 +114,7 @@ public final class MultilingualBench {
         return files;
     }
 
-    private static String resource(String name) throws IOException {
+    static String resource(String name) throws IOException {
         try (InputStream in = MultilingualBench.class.getResourceAsStream("/multilingual/" + name)) {
             if (in == null) throw new IllegalStateException("resource multilingual/" + name + " is missing; rebuild the bench module");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
