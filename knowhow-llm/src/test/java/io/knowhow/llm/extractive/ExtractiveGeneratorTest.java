@@ -125,8 +125,11 @@ class ExtractiveGeneratorTest {
                         + "Team customers get a first response within one business day. Enterprise customers get a first response within four hours, around the clock, for severity 1 incidents.",
                 "Version 3.1 introduced the REST API for exporting pages as Markdown. Exports larger than 500 MB are split into several archives.");
         assertThat(generator.generate(new GenerationRequest("How much does the Team plan cost?", remaining)).abstained()).isTrue();
-        List<Hit> others = evidence(PLANS[1], PLANS[2]);
-        assertThat(generator.generate(new GenerationRequest("Which office launched the Amber Falcon plan?", others)).abstained()).isTrue();
+        // The Amber Falcon's file is deleted; look-alikes remain, each holding one word of its name.
+        List<Hit> lookAlikes = evidence("The Amber Heron plan costs $30 per month. It was launched by the Riga office.",
+                "The Copper Falcon plan costs $64 per month. Its owner is Lena Novak.");
+        assertThat(generator.generate(new GenerationRequest("How much does the Amber Falcon plan cost per month?", lookAlikes)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("How much does the Enterprise plan cost?", remaining)).abstained()).isTrue();
     }
 
     @Test
