@@ -180,12 +180,14 @@ public final class ExtractiveGenerator implements Generator {
     }
 
     /**
-     * True when the passage holds the mention: a multi-word one as a phrase (or written as one word,
-     * "AppleTalk" for "Apple Talk"), a single name or number anywhere in the evidence — a question's lone
+     * True when the passage holds the mention: an amount of money as written ("$49"), a multi-word one as a
+     * phrase (or written as one word, "AppleTalk" for "Apple Talk"), a single name or number anywhere in the
+     * evidence — a question's lone
      * name is often said by a pronoun or a surname in the answering chunk, and a one-word name cannot be
      * swapped word by word.
      */
     private static boolean found(Question.Mention m, Passage p, List<Passage> all) {
+        if (m.literal() != null) return p.raw().replaceAll("\\s+", "").contains(m.literal());
         if (p.text().containsPhrase(m.phrase())) return true;
         if (m.phrase().tokens().size() == 1) return all.stream().anyMatch(o -> o.text().containsPhrase(m.phrase()));
         StringBuilder joined = new StringBuilder();

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * counts as in the chunk) and its sentences, each a unit that can be quoted.
  *
  * @param evidence  0-based index in the request's evidence ({@code [evidence + 1]} cites it)
+ * @param raw       headings and text as written
  * @param text      headings and text, analysed
  * @param sentences the quotable sentences, in order
  */
-record Passage(int evidence, AnalyzedText text, List<Sentence> sentences) {
+record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sentences) {
 
     /**
      * A quotable sentence.
@@ -38,13 +39,14 @@ record Passage(int evidence, AnalyzedText text, List<Sentence> sentences) {
     static Passage of(int evidence, Hit hit, EnglishCjkAnalyzer analyzer) {
         String body = hit.chunk().text();
         String headings = String.join("\n", hit.chunk().headingPath());
-        AnalyzedText text = AnalyzedText.of(analyzer, headings.isEmpty() ? body : headings + "\n\n" + body);
+        String raw = headings.isEmpty() ? body : headings + "\n\n" + body;
+        AnalyzedText text = AnalyzedText.of(analyzer, raw);
         List<Sentence> sentences = new ArrayList<>();
         for (String s : split(body)) {
             AnalyzedText a = AnalyzedText.of(analyzer, s);
             sentences.add(new Sentence(s, agentive(a.terms()), a, ROW.matcher(s).matches()));
         }
-        return new Passage(evidence, text, List.copyOf(sentences));
+        return new Passage(evidence, raw, text, List.copyOf(sentences));
     }
 
     /**

@@ -32,8 +32,10 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
      * @param head    the analysed word right after a capitalised name ("plan" in "the Amber Falcon plan"),
      *                null when there is none: when a passage has the name followed by that word, the word
      *                is part of the name there, not part of what is asked
+     * @param literal the amount as written, spaces removed ("$49"), for an amount of money: analysis drops
+     *                the currency sign, and "49 seats" is not "$49"; null for other mentions
      */
-    record Mention(String surface, AnalyzedText phrase, String head) {}
+    record Mention(String surface, AnalyzedText phrase, String head, String literal) {}
 
     /** Words that start an instruction rather than a name ("Name the …", "List …"). */
     private static final Set<String> IMPERATIVES = Set.of("tell", "list", "name", "give", "describe", "explain", "show",
@@ -49,6 +51,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     /** An amount with its unit or currency ("$49", "4 hours", "500 MB", "99.95%"). */
     private static final Pattern AMOUNT = Pattern.compile("(?i)(?:[$€£¥]\\s?\\d[\\d,.]*|\\d[\\d,.]*\\s?(?:%|percent\\b|(?:ms|seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
             + "kb|mb|gb|tb|pb|kg|g|km|m|cm|mm|miles?|euros?|dollars?|pounds?|yuan|usd|eur|gbp)\\b))");
+    private static final Pattern CURRENCY = Pattern.compile("[$€£¥]");
     /** A number on its own ("1066", "3.2"). */
     private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}\\p{N}])\\d(?:[\\d,.]*\\d)?(?![\\p{L}\\p{N}])");
     /** A word, with inner apostrophes, hyphens, dots and ampersands ("Lumen's", "U.S", "V&A"). */
@@ -84,6 +87,10 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
             }
         }
         for (Matcher m = AMOUNT.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
+        for (int i = 0; i < mentions.size(); i++) {
+            Mention m = mentions.get(i);
+            if (CURRENCY.matcher(m.surface()).lookingAt()) mentions.set(i, new Mention(m.surface(), m.phrase(), m.head(), m.surface().replaceAll("\\s+", "")));
+        }
         for (Matcher m = CODE.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
         capitalised(text, analyzer, mentions, taken);
         for (Matcher m = NUMBER.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
@@ -162,7 +169,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
                 if (h.tokens().size() == 1) head = h.tokens().get(0).term();
             }
         }
-        out.add(new Mention(text.substring(start, end), phrase, head));
+        out.add(new Mention(text.substring(start, end), phrase, head, null));
     }
 
     private static AnswerType answerType(String text) {

@@ -157,4 +157,15 @@ class ExtractiveGeneratorTest {
         assertThat(generator.generate(new GenerationRequest("报名截止日期是什么时候？", evidence)).text()).contains("五月十日");
         assertThat(generator.generate(new GenerationRequest("年度团建活动的预算是多少钱？", evidence)).abstained()).isTrue();
     }
+
+    @Test
+    void codesAndAmountsAreMatchedAsWritten() {
+        List<Hit> evidence = evidence("SKU-4410 is the blue mug; 4411 of them were shipped in May.",
+                "The Team plan costs $59 per month, for up to 49 seats.");
+        assertThat(generator.generate(new GenerationRequest("What is SKU-4411?", evidence)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Which plan costs $49 per month?", evidence)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Which plan costs $59 per month?", evidence)).text())
+                .isEqualTo("The Team plan costs $59 per month, for up to 49 seats. [2]");
+        assertThat(generator.generate(new GenerationRequest("What is SKU-4410?", evidence)).text()).startsWith("SKU-4410 is the blue mug");
+    }
 }
