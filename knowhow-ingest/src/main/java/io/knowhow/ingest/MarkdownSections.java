@@ -2,6 +2,7 @@ package io.knowhow.ingest;
 
 import org.commonmark.ext.gfm.tables.TableBlock;
 import org.commonmark.ext.gfm.tables.TableCell;
+import org.commonmark.ext.gfm.tables.TableHead;
 import org.commonmark.ext.gfm.tables.TableRow;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.node.Block;
@@ -23,6 +24,7 @@ import org.commonmark.node.Text;
 import org.commonmark.node.ThematicBreak;
 import org.commonmark.parser.Parser;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  * Renders Markdown to plain-text sections with the commonmark AST: ATX and setext headings open
  * sections, inline markup is dropped (links keep their text, images their alt text, code its
  * content), list items become "- " or "1. " lines indented by nesting, GFM table rows become
- * "cell | cell" lines, code blocks are kept verbatim.
+ * "Header: cell | Header: cell" paragraphs, code blocks are kept verbatim.
  *
  * <p>A YAML front-matter block ("---" ... "---" at the very start, as Jekyll, Hugo and MkDocs use)
  * is removed before parsing, since commonmark would read it as a thematic break and a setext
@@ -170,20 +172,23 @@ final class MarkdownSections {
         out.lineBreak();
     }
 
+    /** Rows under the head row carry its cells as column names ({@link TableRows}). */
     private void table(TableBlock table) {
         // TableHead and TableBody hold the rows; a row's children are its cells
+        List<String> header = null;
+        List<List<String>> rows = new ArrayList<>();
         for (Node section = table.getFirstChild(); section != null; section = section.getNext()) {
             for (Node row = section.getFirstChild(); row != null; row = row.getNext()) {
                 if (!(row instanceof TableRow)) continue;
-                StringBuilder sb = new StringBuilder();
+                List<String> cells = new ArrayList<>();
                 for (Node cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
-                    if (!(cell instanceof TableCell)) continue;
-                    if (!sb.isEmpty()) sb.append(" | ");
-                    sb.append(text(cell).strip());
+                    if (cell instanceof TableCell) cells.add(text(cell).strip());
                 }
-                line(sb.toString());
+                if (section instanceof TableHead && header == null) header = cells;
+                else rows.add(cells);
             }
         }
+        TableRows.write(header, rows, out);
     }
 
     /**

@@ -38,8 +38,11 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Reads .txt, .md, .html, .pdf and .docx files into {@link Document}s of cleaned text split into
- * sections by heading, using Apache Tika for HTML, PDF and DOCX and commonmark for Markdown.
+ * Reads .txt, .md, .html, .pdf, .docx, .csv and .tsv files into {@link Document}s of cleaned text split
+ * into sections by heading, using Apache Tika for HTML, PDF and DOCX, commonmark for Markdown and Commons
+ * CSV for CSV/TSV. Tables (HTML, DOCX, GFM, CSV/TSV) become one paragraph per row whose cells carry their
+ * column headers ({@link TableRows}). The document's language is detected from its text
+ * ({@link LanguageDetection}), else taken from the format's metadata, else left empty.
  *
  * <p>Headings: HTML h1-h6 and DOCX "heading N" styles (through Tika's XHTML events), Markdown ATX
  * and setext headings. Plain text and PDF give one section without headings. The title is the
@@ -65,7 +68,9 @@ public final class TikaDocumentParser implements DocumentParser {
         MARKDOWN("text/markdown", "Markdown file"),
         HTML("text/html", "HTML file"),
         PDF("application/pdf", "PDF"),
-        DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (.docx)");
+        DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (.docx)"),
+        CSV("text/csv", "CSV file"),
+        TSV("text/tab-separated-values", "TSV file");
 
         final String mediaType;
         final String label;
@@ -81,7 +86,8 @@ public final class TikaDocumentParser implements DocumentParser {
             "md", Format.MARKDOWN, "markdown", Format.MARKDOWN,
             "html", Format.HTML, "htm", Format.HTML,
             "pdf", Format.PDF,
-            "docx", Format.DOCX);
+            "docx", Format.DOCX,
+            "csv", Format.CSV, "tsv", Format.TSV);
 
     /** An OLE2 compound file: how an encrypted .docx (or a .doc renamed to .docx) starts. */
     private static final byte[] OLE2_MAGIC = {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1};
@@ -129,7 +135,7 @@ public final class TikaDocumentParser implements DocumentParser {
         SectionCollector collector = new SectionCollector(switch (format) {
             case TEXT -> TextCleaner.LineBreaks.UNWRAP;
             case PDF -> TextCleaner.LineBreaks.UNWRAP_AND_JOIN_HYPHENATED;
-            case MARKDOWN, HTML, DOCX -> TextCleaner.LineBreaks.KEEP;
+            case MARKDOWN, HTML, DOCX, CSV, TSV -> TextCleaner.LineBreaks.KEEP;
         });
         Map<String, String> info = new LinkedHashMap<>();
         info.put("content-type", format.mediaType);
@@ -147,6 +153,12 @@ public final class TikaDocumentParser implements DocumentParser {
                     info.put("charset", decoded.charset().name());
                     yield MarkdownSections.render(decoded.text(), collector);
                 }
+                case CSV, TSV -> {
+                    TextDecoder.Decoded decoded = TextDecoder.decode(file, maxChars);
+                    info.put("charset", decoded.charset().name());
+                    DelimitedRows.render(file, decoded.text(), format == Format.TSV ? '\t' : ',', collector);
+                    yield null;
+                }
                 case HTML, PDF, DOCX -> {
                     parseWithTika(file, format, collector, metadata);
                     yield metadata.get(TikaCoreProperties.TITLE);
@@ -161,7 +173,10 @@ public final class TikaDocumentParser implements DocumentParser {
         List<Section> sections = collector.finish();
         if (sections.isEmpty()) throw noText(file, format, collector.headingCount() > 0);
         copyMetadata(metadata, info);
-        return new Document(source, firstNonBlank(title, collector.firstH1(), fileName(file)), sections, info);
+        Document parsed = new Document(source, firstNonBlank(title, collector.firstH1(), fileName(file)), sections, info);
+        String language = LanguageDetection.of(parsed.fullText());
+        if (language.isEmpty()) language = LanguageDetection.code(info.get("language"));
+        return new Document(parsed.source(), parsed.title(), parsed.sections(), parsed.metadata(), language);
     }
 
     /** Checks what can be checked without parsing, in the order a user would fix things. */

@@ -5,14 +5,17 @@ import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Turns the XHTML SAX events that Tika emits for every format into sections: h1..h6 open headings,
  * block elements end paragraphs, list items become "- " or "1. " lines (indented by nesting, as
- * Markdown lists are rendered), table rows become lines of cells joined by " | ".
+ * Markdown lists are rendered), tables become one paragraph per data row whose cells carry their column
+ * headers ({@link TableRows}).
  *
  * <p>Tika maps HTML headings and DOCX paragraph styles "heading 1".."heading 6" (and "Title") to
  * h1..h6, so one handler serves both. Text inside {@code <head>} is skipped: the title arrives as
@@ -54,7 +57,8 @@ final class XhtmlSectionHandler extends DefaultHandler {
     private int headDepth;
     private int preDepth;
     private int cellDepth;
-    private boolean firstCellInRow;
+    /** Open tables, innermost first; their text is buffered by cell until the table closes. */
+    private final Deque<Table> tables = new ArrayDeque<>();
     private int headingLevel;
     /** One entry per open div, innermost first: whether it is a PDF annotation ("annotation" class). */
     private final Deque<Boolean> divs = new ArrayDeque<>();
@@ -63,6 +67,51 @@ final class XhtmlSectionHandler extends DefaultHandler {
     /** One entry per open list, innermost first: the next item number, or 0 for a bullet list. */
     private final Deque<int[]> lists = new ArrayDeque<>();
     private final StringBuilder headingText = new StringBuilder();
+
+    /** A table being read: rows of cell texts, and which rows are headers ({@code <thead>} or all {@code <th>}). */
+    private static final class Table {
+        final List<List<String>> rows = new ArrayList<>();
+        final List<Boolean> headerRows = new ArrayList<>();
+        int headDepth;
+        List<String> row;
+        boolean rowAllTh;
+        StringBuilder cell;
+
+        void startRow() {
+            row = new ArrayList<>();
+            rowAllTh = true;
+        }
+
+        void startCell(boolean th) {
+            if (row == null) startRow();
+            if (!th) rowAllTh = false;
+            cell = new StringBuilder();
+        }
+
+        void endCell() {
+            if (cell != null) row.add(cell.toString());
+            cell = null;
+        }
+
+        void endRow() {
+            if (cell != null) endCell();
+            if (row != null && !row.isEmpty()) {
+                rows.add(row);
+                headerRows.add(headDepth > 0 || rowAllTh);
+            }
+            row = null;
+        }
+
+        /** Appends text to the open cell, or to a cell of its own when the text sits outside any. */
+        void append(CharSequence text) {
+            if (cell == null) startCell(false);
+            cell.append(text);
+        }
+
+        boolean atSpace() {
+            return cell == null || cell.isEmpty() || cell.charAt(cell.length() - 1) == ' ';
+        }
+    }
 
     /**
      * @param maxChars the most characters of text to accept
@@ -95,7 +144,19 @@ final class XhtmlSectionHandler extends DefaultHandler {
             // Tika writes each PDF link annotation's target URI as text at the end of its page;
             // the visible link text is already in the page, the bare URI is noise
             case "a" -> inAnnotationLink = annotationDepth > 0;
-            case "tr" -> firstCellInRow = true;
+            case "table" -> {
+                blockBoundary(name);
+                tables.push(new Table());
+                return;
+            }
+            case "thead" -> {
+                if (!tables.isEmpty()) tables.peek().headDepth++;
+                return;
+            }
+            case "tr" -> {
+                if (!tables.isEmpty()) tables.peek().startRow();
+                return;
+            }
             case "ul", "ol" -> {
                 listBoundary();
                 lists.push(new int[]{name.equals("ol") ? 1 : 0});
@@ -107,8 +168,7 @@ final class XhtmlSectionHandler extends DefaultHandler {
                 return;
             }
             case "td", "th" -> {
-                if (!firstCellInRow) out.append(" | ");
-                firstCellInRow = false;
+                if (!tables.isEmpty()) tables.peek().startCell(name.equals("th"));
                 cellDepth++;
                 return;
             }
@@ -143,12 +203,52 @@ final class XhtmlSectionHandler extends DefaultHandler {
             }
             case "td", "th" -> {
                 cellDepth--;
+                if (!tables.isEmpty()) tables.peek().endCell();
+                return;
+            }
+            case "tr" -> {
+                if (!tables.isEmpty()) tables.peek().endRow();
+                return;
+            }
+            case "thead" -> {
+                if (!tables.isEmpty()) tables.peek().headDepth--;
+                return;
+            }
+            case "table" -> {
+                if (!tables.isEmpty()) endTable(tables.pop());
+                blockBoundary(name);
                 return;
             }
             default -> {
             }
         }
         blockBoundary(name);
+    }
+
+    /**
+     * Writes a closed table: the first header row (declared, or guessed by {@link TableRows#looksLikeHeader})
+     * names the columns of every other row. A table nested in a cell becomes that cell's text.
+     */
+    private void endTable(Table t) {
+        t.endRow();
+        List<String> header = null;
+        List<List<String>> data = new ArrayList<>();
+        for (int i = 0; i < t.rows.size(); i++) {
+            if (header == null && data.isEmpty() && (t.headerRows.get(i) || i == 0 && TableRows.looksLikeHeader(t.rows.get(0), t.rows.size()))) {
+                header = t.rows.get(i);
+            } else {
+                data.add(t.rows.get(i));
+            }
+        }
+        Table outer = tables.peek();
+        if (outer != null) {
+            for (List<String> row : data.isEmpty() && header != null ? List.of(header) : data) {
+                if (!outer.atSpace()) outer.append(" ");
+                outer.append(TableRows.format(header, row));
+            }
+            return;
+        }
+        TableRows.write(header, data, out);
     }
 
     /** A list nested in a list item continues its lines; an outer list is a paragraph of its own. */
@@ -168,9 +268,10 @@ final class XhtmlSectionHandler extends DefaultHandler {
         if (!paragraph && !LINE_BLOCKS.contains(name)) return;
         if (headingLevel > 0) {
             headingText.append(' ');
-        } else if (cellDepth > 0 && !name.equals("table")) {
+        } else if (!tables.isEmpty()) {
             // paragraphs inside a cell (DOCX wraps every cell's text in <p>) would tear rows apart
-            if (!out.atSpace()) out.append(" ");
+            Table t = tables.peek();
+            if (t.cell != null && !t.atSpace()) t.append(" ");
         } else if (paragraph) {
             out.paragraphBreak();
         } else {
@@ -185,6 +286,17 @@ final class XhtmlSectionHandler extends DefaultHandler {
         if (chars > maxChars) throw new TextLimitExceeded(maxChars);
         if (headingLevel > 0) {
             headingText.append(ch, start, length);
+        } else if (!tables.isEmpty()) {
+            Table t = tables.peek();
+            if (t.row == null && new String(ch, start, length).isBlank()) return; // whitespace between rows
+            for (int i = start; i < start + length; i++) {
+                char c = ch[i];
+                if (Character.isWhitespace(c)) {
+                    if (!t.atSpace()) t.append(" ");
+                } else {
+                    t.append(String.valueOf(c));
+                }
+            }
         } else if (layout == Layout.HTML && preDepth == 0) {
             appendCollapsed(ch, start, length);
         } else {
@@ -216,8 +328,9 @@ final class XhtmlSectionHandler extends DefaultHandler {
         if (layout != Layout.PRINTED || headDepth > 0) return;
         if (headingLevel > 0) {
             headingText.append(' ');
-        } else if (cellDepth > 0) {
-            if (!out.atSpace()) out.append(" ");
+        } else if (!tables.isEmpty()) {
+            Table t = tables.peek();
+            if (t.cell != null && !t.atSpace()) t.append(" ");
         } else {
             out.lineBreak();
         }

@@ -50,7 +50,7 @@ class TikaDocumentParserTest {
     @Test
     void supportsTheClaimedExtensionsInAnyCase() {
         assertThat(TikaDocumentParser.supportedExtensions())
-                .containsExactly("docx", "htm", "html", "markdown", "md", "pdf", "text", "txt");
+                .containsExactly("csv", "docx", "htm", "html", "markdown", "md", "pdf", "text", "tsv", "txt");
         assertThat(parser.supports(Path.of("a/Notes.TXT"))).isTrue();
         assertThat(parser.supports(Path.of("report.pdf"))).isTrue();
         assertThat(parser.supports(Path.of("slides.pptx"))).isFalse();
@@ -103,7 +103,7 @@ class TikaDocumentParserTest {
                     section("Ask IT for a laptop & a badge.\n\n- Email\n- Chat\n  1. Rooms\n  2. Threads",
                             "Onboarding", "Accounts"),
                     section("Use a manager.\n\nRotate yearly.", "Onboarding", "Accounts", "Passwords"),
-                    section("Day | What\n25th | Salary", "Onboarding", "Payroll"),
+                    section("Day: 25th | What: Salary", "Onboarding", "Payroll"),
                     section("Return the badge.\nSay goodbye.", "Leaving the team"));
             assertThat(doc.fullText()).doesNotContain("secret", "alert", "color", "Handbook");
             assertThat(doc.metadata()).containsEntry("content-type", "text/html");
@@ -152,7 +152,7 @@ class TikaDocumentParserTest {
         }
 
         @Test
-        void tableRowsStayOnOneLineAndTitleFallsBackToFirstH1() throws Exception {
+        void tableRowsCarryTheirColumnHeadersAndTitleFallsBackToFirstH1() throws Exception {
             var docx = Fixtures.docx(null, List.of(h(1, "Prices"), p("As of May.")));
             Fixtures.table(docx, "Item", "Price", "Tea", "3 EUR");
             Path file = Fixtures.write(docx, dir.resolve("prices.docx"));
@@ -160,7 +160,7 @@ class TikaDocumentParserTest {
             Document doc = parser.parse(file, "prices");
 
             assertThat(doc.title()).isEqualTo("Prices");
-            assertThat(doc.sections()).containsExactly(section("As of May.\n\nItem | Price\nTea | 3 EUR", "Prices"));
+            assertThat(doc.sections()).containsExactly(section("As of May.\n\nItem: Tea | Price: 3 EUR", "Prices"));
         }
 
         @Test
@@ -305,7 +305,7 @@ class TikaDocumentParserTest {
                     section("See the docs for details.logo", "Guide"),
                     section("1. Download the archive\n2. Run make install\n   - needs root\n   - or sudo\n\n"
                             + "./configure --prefix=/opt\nmake", "Guide", "Install"),
-                    section("Text under setext.\nHard break.\n\nQuoted words.\n\nKey | Value\na | 1",
+                    section("Text under setext.\nHard break.\n\nQuoted words.\n\nKey: a | Value: 1",
                             "Guide", "Setext Title"));
             assertThat(doc.metadata()).containsEntry("content-type", "text/markdown").containsEntry("charset", "UTF-8");
         }
@@ -514,7 +514,7 @@ class TikaDocumentParserTest {
             assertThatThrownBy(() -> parser.parse(file, "deck"))
                     .isInstanceOf(UnreadableDocumentException.class)
                     .hasMessage(file + " has an unsupported file type '.pptx': supported are"
-                            + " .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt");
+                            + " .csv, .docx, .htm, .html, .markdown, .md, .pdf, .text, .tsv, .txt");
             assertThatThrownBy(() -> parser.parse(bare, "readme"))
                     .hasMessageStartingWith(bare + " has an unsupported file type (no extension)");
         }

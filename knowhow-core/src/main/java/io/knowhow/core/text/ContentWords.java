@@ -84,6 +84,71 @@ public final class ContentWords {
     }
 
     /**
+     * Multi-word names of a sentence — runs of two or more capitalised words, numbers continuing a run
+     * ("Super Bowl 50") — as sequences of {@link #content} terms. A passage supports a sentence naming
+     * "Amber Lantern" only if it holds those words together: a chunk about the "Amber Falcon" and the "Prism
+     * Lantern" holds each word, and {@link #keyTerms} alone would let the swap through.
+     */
+    public static List<List<String>> namePhrases(String sentence) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> run = new ArrayList<>();
+        int capitals = 0;
+        boolean clauseStart = true, runAtClauseStart = false;
+        String[] words = DIGIT_GROUPS.matcher(sentence.strip()).replaceAll("").split("\\s+");
+        for (int i = 0; i <= words.length; i++) {
+            String w = i < words.length ? words[i].replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "").replaceAll("['’]s$", "") : "";
+            boolean capital = !w.isEmpty() && Character.isUpperCase(w.charAt(0)) && !STOP.contains(w.toLowerCase(Locale.ROOT));
+            boolean number = !w.isEmpty() && !run.isEmpty() && Character.isDigit(w.charAt(0));
+            if (capital || number) {
+                if (run.isEmpty()) runAtClauseStart = clauseStart;
+                if (capital) capitals++;
+                for (String t : tokens(w)) if (!STOP.contains(t)) run.add(stem(t));
+            }
+            // A run ends at a word that is no name, or after a word that ends a clause ("Porto. Lyon").
+            boolean ends = !(capital || number) || i < words.length && words[i].matches(".*[.,;:!?)\\]]$");
+            if (ends) {
+                // Every sentence starts with a capital: there a run needs a second capitalised word.
+                if (run.size() >= 2 && capitals >= (runAtClauseStart ? 2 : 1)) out.add(List.copyOf(run));
+                run.clear();
+                capitals = 0;
+            }
+            if (i < words.length && !words[i].isEmpty()) clauseStart = words[i].matches(".*[.:!?]$") || words[i].matches("[-*•]");
+        }
+        return out;
+    }
+
+    /**
+     * True when the words of a {@link #namePhrases name} stand together in {@code text}: as consecutive
+     * terms, or within one sentence (a name written out differently, "William the Conqueror … at
+     * Hastings"). Two names in different sentences — "Amber Falcon … . Prism Lantern …" — do not make an
+     * "Amber Lantern".
+     */
+    public static boolean containsName(String text, List<String> name) {
+        if (containsPhrase(termSequence(text), name)) return true;
+        for (String sentence : text.split("(?<=[.!?。！？])\\s+|\\R")) {
+            if (content(sentence).containsAll(name)) return true;
+        }
+        return false;
+    }
+
+    /** True when {@code phrase} occurs as consecutive {@link #content}-level terms of {@code text}. */
+    public static boolean containsPhrase(List<String> textTerms, List<String> phrase) {
+        outer:
+        for (int i = 0; i + phrase.size() <= textTerms.size(); i++) {
+            for (int j = 0; j < phrase.size(); j++) if (!textTerms.get(i + j).equals(phrase.get(j))) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    /** The text's terms in order, stop words removed and stemmed, repeats kept: what phrases are matched on. */
+    public static List<String> termSequence(String text) {
+        List<String> out = new ArrayList<>();
+        for (String t : tokens(text)) if (!STOP.contains(t)) out.add(stem(t));
+        return out;
+    }
+
+    /**
      * Strips common English inflections so "installing", "installed", "installs" meet. Deliberately
      * light: aggressive stemming merges unrelated words, and names must survive intact.
      */

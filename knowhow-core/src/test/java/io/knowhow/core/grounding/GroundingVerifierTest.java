@@ -6,6 +6,7 @@ import io.knowhow.core.model.Grounding;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.EmbedderInfo;
+import io.knowhow.core.text.ContentWords;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -173,5 +174,19 @@ class GroundingVerifierTest {
     void rejectsThresholdsOutsideTheUnitInterval() {
         assertThatThrownBy(() -> new GroundingVerifier(null, 0, 0.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GroundingVerifier(null, 0.5, 1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNameSwappedTogetherFromTwoOtherNamesIsUnsupported() {
+        List<Hit> plans = evidence("The Amber Falcon plan costs $49 per month. It was launched by the Porto office.",
+                "The Prism Lantern plan costs $77 per month. It was launched by the Lyon office.");
+
+        assertThat(lexical.verify("The Amber Lantern plan costs $77 per month [2].", plans).grounded()).isFalse();
+        // Citing both chunks puts every word in the cited text, but never the name.
+        assertThat(lexical.verify("The Amber Lantern plan costs $77 per month [1][2].", plans).grounded()).isFalse();
+        assertThat(lexical.verify("The Amber Lantern plan costs $77 per month.", plans).grounded()).isFalse();
+        assertThat(lexical.verify("The Prism Lantern plan costs $77 per month [2].", plans).grounded()).isTrue();
+        assertThat(ContentWords.namePhrases("Beyond 100 requests, Amber Lantern and HTTP 429 apply. Porto. Lyon office"))
+                .containsExactly(List.of("amber", "lantern"), List.of("http", "429"));
     }
 }

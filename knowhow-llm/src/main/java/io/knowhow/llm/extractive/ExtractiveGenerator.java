@@ -1,32 +1,50 @@
 package io.knowhow.llm.extractive;
 
+import io.knowhow.analysis.AnalyzedText;
+import io.knowhow.analysis.EnglishCjkAnalyzer;
 import io.knowhow.core.model.Generation;
 import io.knowhow.core.model.GenerationRequest;
-import io.knowhow.core.model.Hit;
 import io.knowhow.core.port.Generator;
 import io.knowhow.core.text.ContentWords;
+import org.apache.lucene.analysis.CharArraySet;
 
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Answers by quoting the evidence: picks the sentence(s) that best cover the question and cites them,
+ * Answers by quoting the evidence: picks the sentence(s) that best answer the question and cites them,
  * or abstains. No model, so it cannot say anything the knowledge base does not say — the
  * zero-hallucination baseline every other generator is measured against.
  *
- * <p>A sentence's score is the share of the question's content-term weight it contains, each term
- * weighted by its inverse frequency across the evidence sentences (rare terms identify the topic),
- * with a small bonus for higher-ranked chunks. It abstains when the best sentence covers too little
- * of the question, when a <em>key term</em> of the question — a name, a number, or a term rare in
- * the evidence — occurs nowhere in the evidence (then the passages are about something else, and
- * quoting them would answer a different question), or when the best sentence contradicts the question
- * ({@link Contradictions}: it would answer the opposite question).
+ * <p>Words are compared as {@link EnglishCjkAnalyzer} analyses them (the chain BM25 search uses), so
+ * inflections meet ("launched"/"launches") and Chinese or Japanese text, which has no spaces, is compared
+ * by character bigrams. The question is read into {@link Question}: content terms, the names it mentions,
+ * and what it asks about them. A sentence may be quoted only when
+ * <ol>
+ *   <li>its chunk contains every multi-word name of the question <em>as written</em> — a capitalised
+ *       name, code, quoted string or amount as a phrase ("Amber Lantern" is not in a chunk about the Amber
+ *       Falcon and the Prism Lantern, though both its words are) — and a single name or number occurs in the
+ *       evidence; a table row must hold the names itself (a row is a record);</li>
+ *   <li>it answers what is asked about them: it holds a value of the kind a "how much"/"when"/"how many"
+ *       question wants ({@link AnswerType}); and when a sentence of its chunk shares a question term other
+ *       than the names (and the word that belongs to a name in that chunk, "plan" in "the Amber Falcon
+ *       plan"), it does too — "It was launched by the Porto office" answers "Which office launched the
+ *       Amber Falcon plan?", "The Amber Falcon plan costs $49" no longer does; and it does not name another
+ *       thing of the same kind instead ("The Enterprise plan adds …" for "Does the Starter plan …");</li>
+ *   <li>it covers enough of the question ({@link Options#minCoverage()}): the share of the question's
+ *       term weight it contains, each term weighted by its inverse frequency across the evidence
+ *       sentences, names counting half when only its chunk holds them (the sentence says "It was
+ *       launched by …");</li>
+ *   <li>it does not say the opposite of what is asked ({@link Contradictions}).</li>
+ * </ol>
+ * Among the sentences that qualify, the one with the highest coverage wins (names in the sentence itself
+ * and the chunk's rank break ties). When none qualifies the generator abstains: a chunk that is about something else — another
+ * product with a similar name, a document that was deleted — yields no answer rather than a wrong one.
  */
 public final class ExtractiveGenerator implements Generator {
 
@@ -38,12 +56,7 @@ public final class ExtractiveGenerator implements Generator {
      *                              affirmative sentence, or a word of the question replaced by its antonym
      */
     public record Options(double minCoverage, int maxSentences, boolean refuseContradictions) {
-        /**
-         * 0.3 measured best on the SQuAD 2.0 subset (docs/benchmarks.md): it abstains on 95.9% of questions
-         * whose answer is not in the knowledge base, 36.5% of the adversarial unanswerable ones and 18% of
-         * answerable ones, and the answer contains the gold span 72% of the time; 0.45 abstains on 98.9% /
-         * 51.6% / 41% and finds the span 55% of the time.
-         */
+        /** 0.3: see docs/benchmarks.md for the abstention and "answer contains gold" it gives on SQuAD. */
         public static final Options DEFAULT = new Options(0.3, 2, true);
 
         public Options(double minCoverage, int maxSentences) {
@@ -51,10 +64,29 @@ public final class ExtractiveGenerator implements Generator {
         }
 
         public Options {
-            if (minCoverage < 0 || minCoverage > 1) throw new IllegalArgumentException("minCoverage must be in [0, 1]");
-            if (maxSentences < 1) throw new IllegalArgumentException("maxSentences must be at least 1");
+            if (minCoverage < 0 || minCoverage > 1) throw new IllegalArgumentException("minCoverage must be in [0, 1], got " + minCoverage);
+            if (maxSentences < 1) throw new IllegalArgumentException("maxSentences must be at least 1, got " + maxSentences);
         }
     }
+
+    /**
+     * Words that say nothing about what is asked: {@link ContentWords#STOP} (function words, question words,
+     * answer fillers) but "own", which asks for an owner. Chinese question words are removed before
+     * analysis instead ({@link Question}), since in a bigram they would take a content character with them.
+     */
+    static final CharArraySet STOP_WORDS;
+
+    static {
+        Set<String> stop = new HashSet<>(ContentWords.STOP);
+        stop.remove("own");
+        STOP_WORDS = new CharArraySet(stop, true);
+    }
+
+    /** Analyzer shared by all generators: Lucene analyzers are thread-safe and hold per-thread state only. */
+    private static final EnglishCjkAnalyzer ANALYZER = new EnglishCjkAnalyzer(STOP_WORDS);
+
+    /** Share of a name's weight that counts when only the sentence's chunk, not the sentence, holds it. */
+    private static final double NAME_IN_CHUNK_CREDIT = 0.5;
 
     private final Options options;
 
@@ -71,82 +103,142 @@ public final class ExtractiveGenerator implements Generator {
         return "extractive";
     }
 
-    private record Sentence(int evidence, int rank, String text, Set<String> terms) {}
-
-    private record Scored(Sentence sentence, double coverage, double score) {}
+    /** A sentence that qualified, with what it covers. */
+    private record Candidate(Passage passage, Passage.Sentence sentence, double coverage, double asked, double names, boolean askedAnything) {
+        double rank() {
+            return coverage + 0.1 * names + 0.05 / (1 + passage.evidence());
+        }
+    }
 
     @Override
     public Generation generate(GenerationRequest request) {
-        List<String> questionTerms = new ArrayList<>(ContentWords.content(request.question()));
-        if (questionTerms.isEmpty() || request.evidence().isEmpty()) return Generation.abstain();
+        Question q = Question.parse(request.question(), ANALYZER);
+        if (q.terms().isEmpty() || request.evidence().isEmpty()) return Generation.abstain();
 
-        List<Sentence> sentences = split(request.evidence());
-        if (sentences.isEmpty()) return Generation.abstain();
-        Map<String, Double> idf = idf(questionTerms, sentences);
+        List<Passage> passages = new ArrayList<>();
+        for (int e = 0; e < request.evidence().size(); e++) passages.add(Passage.of(e, request.evidence().get(e), ANALYZER));
+        List<Passage.Sentence> all = passages.stream().flatMap(p -> p.sentences().stream()).toList();
+        if (all.isEmpty()) return Generation.abstain();
+        Map<String, Double> idf = idf(q.terms(), all);
+        double total = q.terms().stream().mapToDouble(idf::get).sum();
+        Set<String> nameTerms = q.mentionTerms();
+        nameTerms.retainAll(q.terms());
 
-        Set<String> evidenceTerms = new HashSet<>();
-        for (Sentence s : sentences) evidenceTerms.addAll(s.terms());
-        for (String key : ContentWords.keyTerms(request.question())) {
-            if (!evidenceTerms.contains(key)) return Generation.abstain();
+        List<Candidate> candidates = new ArrayList<>();
+        for (Passage p : passages) {
+            if (!q.mentions().stream().allMatch(m -> found(m, p, passages))) continue;
+            // Names, and the word that belongs to a name in this chunk ("plan" of "the Amber Falcon plan").
+            Set<String> names = new HashSet<>(nameTerms);
+            List<Question.Mention> headed = new ArrayList<>();
+            for (Question.Mention m : q.mentions()) {
+                if (m.head() != null && q.terms().contains(m.head()) && p.text().containsPhrase(withHead(m))) {
+                    names.add(m.head());
+                    headed.add(m);
+                }
+            }
+            Set<String> asked = new LinkedHashSet<>(q.terms());
+            asked.removeAll(names);
+            double askedTotal = asked.stream().mapToDouble(idf::get).sum();
+            double namesTotal = names.stream().mapToDouble(idf::get).sum();
+            double namesInChunk = weight(names, p.text().terms(), idf);
+            for (Passage.Sentence s : p.sentences()) {
+                double askedIn = weight(asked, s.terms(), idf), namesIn = weight(names, s.terms(), idf);
+                if (askedIn + namesIn == 0) continue;
+                if (!q.answerType().foundIn(s.text())) continue;
+                if (s.row() && !q.mentions().stream().allMatch(m -> s.analysed().containsPhrase(m.phrase()))) continue;
+                if (headed.stream().anyMatch(m -> namesAnother(s, m))) continue;
+                // A yes/no question is answered only by a sentence that states most of what it asks.
+                if (q.yesNo() && askedIn < 0.5 * askedTotal) continue;
+                double coverage = (askedIn + namesIn + NAME_IN_CHUNK_CREDIT * Math.max(0, namesInChunk - namesIn)) / total;
+                candidates.add(new Candidate(p, s, coverage, askedTotal == 0 ? 0 : askedIn / askedTotal, namesTotal == 0 ? 0 : namesIn / namesTotal, !asked.isEmpty()));
+            }
         }
-
-        double total = questionTerms.stream().mapToDouble(idf::get).sum();
-        List<Scored> scored = new ArrayList<>();
-        for (Sentence s : sentences) {
-            double covered = questionTerms.stream().filter(s.terms()::contains).mapToDouble(idf::get).sum();
-            double coverage = covered / total;
-            scored.add(new Scored(s, coverage, coverage + 0.05 / (1 + s.rank())));
-        }
-        scored.sort((a, b) -> Double.compare(b.score(), a.score()));
-        Scored best = scored.get(0);
+        // A sentence about the names but not about what is asked of them ("costs $49" for "which office
+        // launched") loses to any sentence of its chunk that is; it stays only where none is, since questions
+        // often reword what they ask ("What is X's job?" over "Economist X said …").
+        Set<Passage> answering = new HashSet<>();
+        for (Candidate c : candidates) if (c.asked() > 0) answering.add(c.passage());
+        candidates.removeIf(c -> c.asked() == 0 && c.askedAnything() && answering.contains(c.passage()));
+        if (candidates.isEmpty()) return Generation.abstain();
+        candidates.sort((a, b) -> Double.compare(b.rank(), a.rank()));
+        Candidate best = candidates.get(0);
         if (best.coverage() < options.minCoverage()) return Generation.abstain();
         if (options.refuseContradictions() && Contradictions.between(request.question(), best.sentence().text())) return Generation.abstain();
 
-        List<Scored> chosen = new ArrayList<>(List.of(best));
+        List<Candidate> chosen = new ArrayList<>(List.of(best));
         Set<String> covered = new HashSet<>(best.sentence().terms());
-        for (Scored s : scored.subList(1, scored.size())) {
+        for (Candidate c : candidates.subList(1, candidates.size())) {
             if (chosen.size() >= options.maxSentences()) break;
-            boolean addsQuestionTerms = questionTerms.stream().anyMatch(t -> s.sentence().terms().contains(t) && !covered.contains(t));
-            if (s.coverage() >= 0.8 * best.coverage() && addsQuestionTerms && !s.sentence().text().equals(best.sentence().text())) {
-                chosen.add(s);
-                covered.addAll(s.sentence().terms());
+            boolean addsQuestionTerms = q.terms().stream().anyMatch(t -> c.sentence().terms().contains(t) && !covered.contains(t));
+            if (c.coverage() >= 0.8 * best.coverage() && addsQuestionTerms
+                    && !c.sentence().text().equals(best.sentence().text())) {
+                chosen.add(c);
+                covered.addAll(c.sentence().terms());
             }
         }
         return compose(chosen);
     }
 
-    private static Generation compose(List<Scored> chosen) {
+    /**
+     * True when the passage holds the mention: an amount of money as written ("$49"), a multi-word one as a
+     * phrase (or written as one word, "AppleTalk" for "Apple Talk"), a single name or number anywhere in the
+     * evidence — a question's lone
+     * name is often said by a pronoun or a surname in the answering chunk, and a one-word name cannot be
+     * swapped word by word.
+     */
+    private static boolean found(Question.Mention m, Passage p, List<Passage> all) {
+        if (m.literal() != null) return p.raw().replaceAll("\\s+", "").contains(m.literal());
+        if (p.text().containsPhrase(m.phrase())) return true;
+        if (m.phrase().tokens().size() == 1) return all.stream().anyMatch(o -> o.text().containsPhrase(m.phrase()));
+        StringBuilder joined = new StringBuilder();
+        for (AnalyzedText.Token t : m.phrase().tokens()) joined.append(t.term());
+        return p.text().terms().contains(joined.toString());
+    }
+
+    /**
+     * True when the sentence names another thing of the same kind instead of the one asked about: asked
+     * about "the Starter plan", it says "The Enterprise plan adds single sign-on" — a capitalised word before
+     * the mention's head word, and not the mention.
+     */
+    private static boolean namesAnother(Passage.Sentence s, Question.Mention m) {
+        if (s.analysed().containsPhrase(m.phrase())) return false;
+        List<AnalyzedText.Token> tokens = s.analysed().tokens();
+        for (int i = 1; i < tokens.size(); i++) {
+            AnalyzedText.Token head = tokens.get(i), before = tokens.get(i - 1);
+            if (!head.term().equals(m.head()) || before.position() != head.position() - 1) continue;
+            String word = s.text().substring(before.start(), before.end());
+            if (!word.isEmpty() && Character.isUpperCase(word.codePointAt(0)) && !m.phrase().terms().contains(before.term())) return true;
+        }
+        return false;
+    }
+
+    private static AnalyzedText withHead(Question.Mention m) {
+        List<AnalyzedText.Token> tokens = new ArrayList<>(m.phrase().tokens());
+        AnalyzedText.Token last = tokens.getLast();
+        tokens.add(new AnalyzedText.Token(m.head(), last.position() + 1, last.end(), last.end()));
+        return new AnalyzedText(tokens);
+    }
+
+    private static double weight(Set<String> terms, Set<String> in, Map<String, Double> idf) {
+        double w = 0;
+        for (String t : terms) if (in.contains(t)) w += idf.get(t);
+        return w;
+    }
+
+    private static Generation compose(List<Candidate> chosen) {
         StringBuilder text = new StringBuilder();
         List<Integer> cited = new ArrayList<>();
-        for (Scored s : chosen) {
-            int n = s.sentence().evidence() + 1;
+        for (Candidate c : chosen) {
+            int n = c.passage().evidence() + 1;
             if (!text.isEmpty()) text.append(' ');
-            text.append(s.sentence().text().strip()).append(" [").append(n).append(']');
+            text.append(c.sentence().text()).append(" [").append(n).append(']');
             if (!cited.contains(n)) cited.add(n);
         }
         return new Generation(text.toString(), cited, false);
     }
 
-    private static List<Sentence> split(List<Hit> evidence) {
-        List<Sentence> out = new ArrayList<>();
-        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-        for (int e = 0; e < evidence.size(); e++) {
-            String text = evidence.get(e).chunk().text();
-            it.setText(text);
-            int start = it.first();
-            for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-                for (String line : text.substring(start, end).split("\\n\\s*\\n")) {
-                    String s = line.strip().replaceAll("\\s+", " ");
-                    if (s.length() < 3) continue;
-                    out.add(new Sentence(e, e, s, new HashSet<>(ContentWords.content(s))));
-                }
-            }
-        }
-        return out;
-    }
-
     /** Smoothed inverse sentence frequency of each question term within the evidence. */
-    private static Map<String, Double> idf(List<String> terms, List<Sentence> sentences) {
+    private static Map<String, Double> idf(Set<String> terms, List<Passage.Sentence> sentences) {
         Map<String, Double> idf = new HashMap<>();
         int n = sentences.size();
         for (String t : terms) {

@@ -95,4 +95,77 @@ class ExtractiveGeneratorTest {
         assertThat(g.text()).contains("HTTP protocol");
         assertThat(g.cited()).contains(2);
     }
+
+    private static final String[] PLANS = {
+            "The Amber Falcon plan costs $49 per month. It was launched by the Porto office.",
+            "The Prism Lantern plan costs $77 per month. It was launched by the Lyon office.",
+            "The Tidal Ridge plan costs $12 per month. It was launched by the Oslo office."};
+
+    @Test
+    void aNameMadeOfTwoOtherNamesWordsIsNotInTheEvidence() {
+        // Every word of "Amber Lantern" and "Tidal Falcon" is in the evidence, never together.
+        assertThat(generator.generate(new GenerationRequest("How much does the Amber Lantern plan cost per month?", evidence(PLANS))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Which office launched the Tidal Falcon plan?", evidence(PLANS))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("What is the price of the \"Prism Ridge\" plan?", evidence(PLANS))).abstained()).isTrue();
+    }
+
+    @Test
+    void theSentenceQuotedAnswersWhatIsAskedOfTheName() {
+        Generation office = generator.generate(new GenerationRequest("Which office launched the Tidal Ridge plan?", evidence(PLANS)));
+        assertThat(office.text()).isEqualTo("It was launched by the Oslo office. [3]");
+        Generation price = generator.generate(new GenerationRequest("How much does the Amber Falcon plan cost per month?", evidence(PLANS)));
+        assertThat(price.text()).isEqualTo("The Amber Falcon plan costs $49 per month. [1]");
+    }
+
+    @Test
+    void afterItsDocumentIsDeletedAQuestionAboutItIsAbstainedOn() {
+        // The demo's pricing.md is gone; what is left mentions "Team" customers, not the Team plan's price.
+        List<Hit> remaining = evidence(
+                "Support requests are answered by email at support@lumen.example. Starter customers get community support through the public forum. "
+                        + "Team customers get a first response within one business day. Enterprise customers get a first response within four hours, around the clock, for severity 1 incidents.",
+                "Version 3.1 introduced the REST API for exporting pages as Markdown. Exports larger than 500 MB are split into several archives.");
+        assertThat(generator.generate(new GenerationRequest("How much does the Team plan cost?", remaining)).abstained()).isTrue();
+        // The Amber Falcon's file is deleted; look-alikes remain, each holding one word of its name.
+        List<Hit> lookAlikes = evidence("The Amber Heron plan costs $30 per month. It was launched by the Riga office.",
+                "The Copper Falcon plan costs $64 per month. Its owner is Lena Novak.");
+        assertThat(generator.generate(new GenerationRequest("How much does the Amber Falcon plan cost per month?", lookAlikes)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("How much does the Enterprise plan cost?", remaining)).abstained()).isTrue();
+    }
+
+    @Test
+    void anAcronymThatSpellsAStopWordIsStillAName() {
+        Generation g = generator.generate(new GenerationRequest("Where is the IT desk?", evidence(
+                "The help desk is in the lobby. The IT desk is on the second floor, room 2.14. It is staffed from 8:00 to 18:00.")));
+        assertThat(g.text()).startsWith("The IT desk is on the second floor, room 2.14. [1]");
+    }
+
+    @Test
+    void aTableRowIsAnsweredWithTheRowThatNamesWhatIsAsked() {
+        Generation g = generator.generate(new GenerationRequest("What is the SEV2 response time?", evidence(
+                "Severity: SEV1 | Response time: 1 hour | Resolution target: 1 day\n\n"
+                        + "Severity: SEV2 | Response time: 4 hours | Resolution target: 3 days\n\n"
+                        + "Severity: SEV3 | Response time: 1 business day | Resolution target: 10 days")));
+        assertThat(g.text()).isEqualTo("Severity: SEV2 | Response time: 4 hours | Resolution target: 3 days [1]");
+    }
+
+    @Test
+    void chineseQuestionsMeetTheirEvidenceByBigrams() {
+        List<Hit> evidence = evidence("公司每年举办一次年度团建活动。年度团建活动在杭州西湖举行，为期两天。报名截止日期是五月十日。",
+                "员工食堂每天中午十一点半开放。");
+        Generation where = generator.generate(new GenerationRequest("年度团建活动在哪里举行？", evidence));
+        assertThat(where.text()).isEqualTo("年度团建活动在杭州西湖举行，为期两天。 [1]");
+        assertThat(generator.generate(new GenerationRequest("报名截止日期是什么时候？", evidence)).text()).contains("五月十日");
+        assertThat(generator.generate(new GenerationRequest("年度团建活动的预算是多少钱？", evidence)).abstained()).isTrue();
+    }
+
+    @Test
+    void codesAndAmountsAreMatchedAsWritten() {
+        List<Hit> evidence = evidence("SKU-4410 is the blue mug; 4411 of them were shipped in May.",
+                "The Team plan costs $59 per month, for up to 49 seats.");
+        assertThat(generator.generate(new GenerationRequest("What is SKU-4411?", evidence)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Which plan costs $49 per month?", evidence)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Which plan costs $59 per month?", evidence)).text())
+                .isEqualTo("The Team plan costs $59 per month, for up to 49 seats. [2]");
+        assertThat(generator.generate(new GenerationRequest("What is SKU-4410?", evidence)).text()).startsWith("SKU-4410 is the blue mug");
+    }
 }

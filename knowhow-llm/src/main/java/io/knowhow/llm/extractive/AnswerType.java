@@ -1,0 +1,45 @@
+package io.knowhow.llm.extractive;
+
+import java.util.regex.Pattern;
+
+/**
+ * The kind of value a question asks for, when its words say so: a sentence without such a value does
+ * not answer it, however many of the question's words it shares ("How much does the Team plan cost?"
+ * is not answered by "Team customers get a first response within one business day").
+ */
+enum AnswerType {
+    /** "How much does … cost", "what is the price", "多少钱": an amount of money, or "free". */
+    MONEY(Pattern.compile("(?i)[$€£¥]|\\d|\\b(?:free|euros?|dollars?|pounds?|cents?|usd|eur|gbp|chf|yuan)\\b|元|免费|块")),
+    /** "When …", "what year", "什么时候", "wann", "quand": a year, date, weekday, month, time of day or other number. */
+    TIME(Pattern.compile("(?i)\\d|\\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+            + "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+            + "weekdays?|weekends?|daily|weekly|monthly|yearly|annually|morning|evening|night|noon|midnight|today|tomorrow|yesterday|"
+            + "century|centuries|decade|era|age|spring|summer|autumn|fall|winter|before|after|during|until|since|when|ago|"
+            + "once|first|last|early|late|later|recently|then|now|year|years|month|months|week|weeks|day|days|hours?|minutes?)\\b"
+            // German and French: months, weekdays, clock and calendar words
+            + "|(?i)\\b(?:januar|februar|märz|mai|juni|juli|oktober|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+            + "uhr|morgens|abends|täglich|wöchentlich|jährlich|tage?n?|wochen?|monate?n?|jahre?n?|"
+            + "janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|lundi|mardi|mercredi|jeudi|vendredi|"
+            + "samedi|dimanche|heures?|jours?|semaines?|mois|années?)\\b"
+            + "|[年月日号点周时]|星期|[一二三四五六七八九十〇零两]")),
+    /** "How many …", "几个", "wie viele", "combien de": a number, in digits or words. */
+    COUNT(Pattern.compile("(?i)\\d|\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+            + "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|"
+            + "thousand|thousands|million|millions|billion|billions|dozen|dozens|several|few|many|no|none|single|both|"
+            + "couple|pair|half|double|twice|once|multiple|numerous|"
+            + "eine?[nmrs]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|zwanzig|hundert|tausend|keine?[nmrs]?|"
+            + "une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent|mille|aucune?)\\b|[一二三四五六七八九十百千万两〇零]")),
+    /** No constraint the words reveal. */
+    ANY(null);
+
+    private final Pattern evidence;
+
+    AnswerType(Pattern evidence) {
+        this.evidence = evidence;
+    }
+
+    /** True when {@code sentence} holds a value of this kind. */
+    boolean foundIn(String sentence) {
+        return evidence == null || evidence.matcher(sentence).find();
+    }
+}

@@ -1,0 +1,83 @@
+package io.knowhow.llm.extractive;
+
+import io.knowhow.analysis.AnalyzedText;
+import io.knowhow.analysis.EnglishCjkAnalyzer;
+import io.knowhow.core.model.Hit;
+
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One evidence chunk as the answerer reads it: its analysed text (headings first, so a name in a heading
+ * counts as in the chunk) and its sentences, each a unit that can be quoted.
+ *
+ * @param evidence  0-based index in the request's evidence ({@code [evidence + 1]} cites it)
+ * @param raw       headings and text as written
+ * @param text      headings and text, analysed
+ * @param sentences the quotable sentences, in order
+ */
+record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sentences) {
+
+    /**
+     * A quotable sentence.
+     *
+     * @param text   the sentence as it will be quoted, whitespace collapsed
+     * @param terms  its analysed terms
+     * @param analysed its analysed tokens, for phrase checks
+     * @param row    true for a table row or a CSV record ("Header: cell | Header: cell"): a record is
+     *               self-contained, so the names asked about must be in it, not just near it
+     */
+    record Sentence(String text, Set<String> terms, AnalyzedText analysed, boolean row) {}
+
+    /** A table row as the parser writes it: cells separated by " | ". */
+    private static final Pattern ROW = Pattern.compile(".+ \\| .+");
+
+    static Passage of(int evidence, Hit hit, EnglishCjkAnalyzer analyzer) {
+        String body = hit.chunk().text();
+        String headings = String.join("\n", hit.chunk().headingPath());
+        String raw = headings.isEmpty() ? body : headings + "\n\n" + body;
+        AnalyzedText text = AnalyzedText.of(analyzer, raw);
+        List<Sentence> sentences = new ArrayList<>();
+        for (String s : split(body)) {
+            AnalyzedText a = AnalyzedText.of(analyzer, s);
+            sentences.add(new Sentence(s, agentive(a.terms()), a, ROW.matcher(s).matches()));
+        }
+        return new Passage(evidence, raw, text, List.copyOf(sentences));
+    }
+
+    /**
+     * The terms with agent nouns reduced to their verb ("owner" → "own", "founder" → "found"), which Porter
+     * stemming leaves apart: "Who owns …?" is answered by "Its owner is …". Applied to question and sentence
+     * terms alike, so a collision ("paper" → "pap") can only match another collision.
+     */
+    static Set<String> agentive(Set<String> terms) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String t : terms) {
+            out.add(t.length() >= 5 && t.endsWith("er") && Character.isLetter(t.charAt(0)) ? t.substring(0, t.length() - 2) : t);
+        }
+        return out;
+    }
+
+    /**
+     * Sentences by the JDK's sentence rules (which know "。！？" as well as ". ! ?"), and lines: a line break
+     * in extracted text ends a list item, a table row or a heading, which carry no full stop.
+     */
+    static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+        for (String line : text.split("\\R")) {
+            if (line.isBlank()) continue;
+            it.setText(line);
+            int start = it.first();
+            for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+                String s = line.substring(start, end).strip().replaceAll("\\s+", " ");
+                if (s.codePointCount(0, s.length()) >= 3 || s.chars().anyMatch(Character::isIdeographic)) out.add(s);
+            }
+        }
+        return out;
+    }
+}
