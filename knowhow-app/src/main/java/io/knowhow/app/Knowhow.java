@@ -295,15 +295,16 @@ public final class Knowhow implements AutoCloseable {
     }
 
     /**
-     * Re-embeds every stored chunk with the configured embedder into a store built beside the current one,
-     * and swaps it in when complete; until then readers keep using the old store. The chunks come from the
+     * Re-embeds every stored chunk with the configured embedder into a store built beside the current one (when the
+     * embedder changed, or the store is in an older format), and swaps it in when complete; until then readers keep using the old store. The chunks come from the
      * store itself, so the source files need not be at hand.
      */
     public ReindexResult reindex(ReindexListener listener) {
         StoreIdentity old = storeProvider().existing(location()).orElseThrow(() ->
                 new IllegalArgumentException("no knowledge base at " + kbDir + " to reindex: run `knowhow ingest PATH` first"));
         StoreIdentity target = StoreIdentity.of(embedder().info());
-        if (old.equals(target)) return new ReindexResult(0, old.embedderId(), target.embedderId(), false);
+        // A store written in an older format (e.g. before CJK-aware keyword analysis) is rebuilt too, with the same model.
+        if (old.equals(target) && !storeProvider().needsRebuild(location())) return new ReindexResult(0, old.embedderId(), target.embedderId(), false);
         closeReading();
         long done = 0;
         try (ReadableKnowledgeStore from = storeProvider().openForReading(location(), old);

@@ -74,6 +74,8 @@ final class DemoCommand implements Callable<Integer> {
                 ask(out, knowhow, "What did version 3.2 add?");
                 out.println("-- A question the documents do not answer: the generator abstains instead of guessing.");
                 ask(out, knowhow, "Does Lumen integrate with Salesforce?");
+                out.println("-- A plan that almost exists: the documents price \"Team\", not \"Team Pro\". It refuses to quote a neighbour.");
+                ask(out, knowhow, "How much does the Team Pro plan cost?");
 
                 out.println("-- Knowledge update: the Team price changes to $59. Re-ingest (only the changed file is re-embedded):");
                 Path pricing = corpus.resolve("pricing.md");

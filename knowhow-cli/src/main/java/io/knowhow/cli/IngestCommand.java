@@ -20,7 +20,7 @@ import java.util.Set;
 
 /** {@code knowhow ingest PATH...}: adds, updates or (for folders) syncs sources. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx).",
+        description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx .csv .tsv).",
                 "Unchanged files are skipped; changed files replace their chunks atomically; files gone from an",
                 "ingested folder are removed. Hidden files and formats no parser reads are skipped and counted.",
                 "Tags and access groups stick: a file keeps them until --tag, --group or --public says otherwise, and a new",

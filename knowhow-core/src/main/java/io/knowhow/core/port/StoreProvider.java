@@ -21,6 +21,13 @@ public interface StoreProvider {
     Optional<StoreIdentity> existing(StoreLocation location);
 
     /**
+     * Whether the store at {@code location} was written in an older format of this store kind, which can still be
+     * read but not written: a rebuild ({@link #buildBeside}, what {@code knowhow reindex} does) brings it up to date.
+     * False when there is no store, or it is current.
+     */
+    boolean needsRebuild(StoreLocation location);
+
+    /**
      * Opens the existing store for reading: never writes, never waits for or blocks a writer.
      *
      * @throws KnowledgeBaseUnavailableException when there is no store, or it is damaged

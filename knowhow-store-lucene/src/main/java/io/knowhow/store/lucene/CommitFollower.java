@@ -211,7 +211,7 @@ final class CommitFollower implements SearcherAccess, Closeable {
 
     private Snapshot snapshot(DirectoryReader reader, Place place, IndexReader previous) throws IOException {
         try {
-            IndexIdentity.check(reader.getIndexCommit().getUserData(), identity, location);
+            IndexIdentity.check(reader.getIndexCommit().getUserData(), identity, location, true);
             IndexSearcher searcher = searcherFactory.newSearcher(reader, previous);
             return new Snapshot(searcher, place, reader.getIndexCommit().getGeneration());
         } catch (IOException | RuntimeException e) {

@@ -46,13 +46,26 @@ final class IndexIdentity {
      * vectors of another embedder than {@code expected}.
      */
     static void check(Map<String, String> data, StoreIdentity expected, String location) {
+        check(data, expected, location, false);
+    }
+
+    /**
+     * As {@link #check(Map, StoreIdentity, String)}; a reader also accepts the older formats this version still reads,
+     * a writer only the current one (it would add documents analysed another way).
+     */
+    static void check(Map<String, String> data, StoreIdentity expected, String location, boolean reading) {
         String format = data.get(FORMAT_KEY);
         if (format == null)
             throw new KnowledgeBaseUnavailableException("Knowledge base " + location + " holds a Lucene index that knowhow "
                     + "did not write (its commit has no " + FORMAT_KEY + "): give knowhow its own directory");
-        if (!format.equals(String.valueOf(FORMAT_VERSION)))
+        int version = format(data);
+        if (version > FORMAT_VERSION)
             throw new IncompatibleKnowledgeBaseException("Knowledge base " + location + " has store format " + format
-                    + ", expected " + FORMAT_VERSION + ": re-ingest into a new --kb, or use the knowhow version that wrote it");
+                    + ", newer than this knowhow's " + FORMAT_VERSION + ": upgrade knowhow, or use the version that wrote it");
+        if (version < IndexLayout.OLDEST_READABLE_FORMAT || (!reading && version != FORMAT_VERSION))
+            throw new IncompatibleKnowledgeBaseException("Knowledge base " + location + " has store format " + format
+                    + " (written by an older knowhow), expected " + FORMAT_VERSION + ": run `knowhow reindex` to rebuild it in the"
+                    + " current format; it can still be searched until then");
         String foundEmbedder = data.get(EMBEDDER_KEY);
         String foundDimension = data.get(DIMENSION_KEY);
         if (!expected.embedderId().equals(foundEmbedder) || !String.valueOf(expected.dimension()).equals(foundDimension))
@@ -60,6 +73,15 @@ final class IndexIdentity {
                     + "model: expected '" + expected.embedderId() + "' (" + expected.dimension() + " dimensions), found '"
                     + foundEmbedder + "' (" + foundDimension + " dimensions); re-ingest into a new --kb, or run with the "
                     + "model it was built with");
+    }
+
+    /** The layout version a commit records; 0 when it records none or an unreadable one. */
+    static int format(Map<String, String> data) {
+        try {
+            return Integer.parseInt(data.getOrDefault(FORMAT_KEY, "0").trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The identity of an open request, checked before anything touches the disk. */

@@ -6,7 +6,7 @@ import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import io.knowhow.analysis.EnglishCjkAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -82,7 +82,8 @@ import java.util.Set;
  *   <li>{@code ordinal}, {@code startChar}, {@code endChar}, {@code tokenCount}: stored ints.
  *   <li>{@code language}: stored ISO 639-1 code of the text's language, absent when unknown.
  *   <li>{@code text}: stored; the chunk text exactly as given.
- *   <li>{@code content}: indexed with {@link EnglishAnalyzer}, not stored; the headings (outermost first)
+ *   <li>{@code content}: indexed with {@link EnglishCjkAnalyzer} (format 2; format 1 used Lucene's
+ *       EnglishAnalyzer, which has no CJK bigrams and no accent folding), not stored; the headings (outermost first)
  *       then the text, so a question naming a section finds the chunks under it. BM25 searches this.
  *   <li>{@code headingPath}: stored, one value per heading, outermost first.
  *   <li>{@code tags}: keyword, indexed and stored, one value per tag.
@@ -129,7 +130,12 @@ import java.util.Set;
  */
 final class IndexLayout {
     /** Version of the layout above, recorded in every commit. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /**
+     * The oldest version this one still reads (searches of a format-1 index analyse the query with today's chain:
+     * English terms match, CJK ones may not). Writing needs the current version: {@code knowhow reindex} rebuilds.
+     */
+    static final int OLDEST_READABLE_FORMAT = 1;
 
     // ---- the knowledge-base directory
 
@@ -200,7 +206,7 @@ final class IndexLayout {
 
     /** The analyzer of the {@link #CONTENT} field, at index and at query time. */
     static Analyzer analyzer() {
-        return new EnglishAnalyzer();
+        return new EnglishCjkAnalyzer();
     }
 
     static Term sourceTerm(String source) {

@@ -99,6 +99,19 @@ public final class LuceneStoreProvider implements StoreProvider, StoreMaintenanc
     }
 
     @Override
+    public boolean needsRebuild(StoreLocation location) {
+        Path kbDir = location.kbDir();
+        Path index = Files.isDirectory(kbDir) ? IndexSwap.readable(kbDir) : null;
+        if (index == null) return false;
+        try (Directory dir = FSDirectory.open(index)) {
+            if (IndexDirectory.state(dir.listAll()) != IndexDirectory.State.COMMITTED) return false;
+            return IndexIdentity.format(SegmentInfos.readLatestCommit(dir).getUserData()) < IndexLayout.FORMAT_VERSION;
+        } catch (IOException e) {
+            throw IndexDirectory.openFailure(e, kbDir.toString());
+        }
+    }
+
+    @Override
     public LuceneReadableKnowledgeStore openForReading(StoreLocation location, StoreIdentity expected) {
         Objects.requireNonNull(expected, "expected");
         Path kbDir = location.kbDir();

@@ -78,18 +78,18 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
 
         try (FSDirectory directory = FSDirectory.open(dir)) {
             assertThat(SegmentInfos.readLatestCommit(directory).getUserData()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "knowhow.format", "1", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
+                    "knowhow.format", "2", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
         }
     }
 
     @Test
     void aNewerStoreFormatIsRefused(@TempDir Path scratch) throws IOException {
-        writeForeignIndex(scratch, Map.of("knowhow.format", "2", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
+        writeForeignIndex(scratch, Map.of("knowhow.format", "3", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
 
         assertThatThrownBy(() -> LuceneKnowledgeStore.open(scratch, EMBEDDER_ID, DIMENSION))
                 .isInstanceOf(IncompatibleKnowledgeBaseException.class)
                 .hasMessageContaining(scratch.toString())
-                .hasMessageContaining("store format 2, expected 1");
+                .hasMessageContaining("store format 3, newer than this knowhow's 2");
     }
 
     @Test
