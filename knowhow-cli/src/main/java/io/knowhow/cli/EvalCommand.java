@@ -108,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
             List<QaCase> changed = updateQa == null ? List.of() : QaFile.read(updateQa);
             CompareRequest request = new CompareRequest(cases, selected, repeat, Optional.ofNullable(update), changed);
             PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            try (Knowhow kb = Knowhow.builder(eval.main.kbDir(System.getenv())).notices(m -> err.println("knowhow: " + Terminal.line(m))).build()) {
+            try (Knowhow kb = Knowhow.builder(eval.main.kbDir(System.getenv())).environment(eval.main.environment()).notices(m -> err.println("knowhow: " + Terminal.line(m))).build()) {
                 Evaluation evaluation = new Evaluation(kb, reader.reader());
                 if (dryRun) return dryRun(o, evaluation, request);
                 boolean tty = System.console() != null && !json;

@@ -18,7 +18,7 @@ abstract class KbCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (Knowhow kb = Knowhow.builder(main.kbDir(System.getenv()))
+        try (Knowhow kb = Knowhow.builder(main.kbDir(System.getenv())).environment(main.environment())
                 .notices(message -> err().println("knowhow: " + Terminal.line(message)))
                 .build()) {
             for (String key : kb.config().unknownKeys())

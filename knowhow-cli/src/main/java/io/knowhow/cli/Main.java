@@ -38,6 +38,19 @@ public final class Main {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "print stack traces on errors")
     boolean verbose;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+            description = "how long a write waits for another writer of the knowledge base before failing as busy (default: store.wait-seconds, 30)")
+    Integer waitSeconds;
+
+    /** The process environment, with --wait as the variable that overrides store.wait-seconds. */
+    Map<String, String> environment() {
+        if (waitSeconds == null) return System.getenv();
+        if (waitSeconds < 0) throw new UsageError("--wait must be 0 or more seconds, got " + waitSeconds);
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("KNOWHOW_STORE_WAIT_SECONDS", String.valueOf(waitSeconds));
+        return env;
+    }
+
     Path kbDir(Map<String, String> env) {
         if (kb != null) return kb;
         String home = env.get("KNOWHOW_HOME");

@@ -96,4 +96,40 @@ class CliSafetyIT {
         assertThat(json.get("hits").get(0).get("source").asText()).as("JSON keeps the name exactly (escaped by the encoder)")
                 .contains("evil\n\u001b[2Jforged");
     }
+
+    @Test
+    void aSecondWriterWaitsAsLongAsToldThenReportsTheKnowledgeBaseBusyAndReadersNeverWait() throws Exception {
+        String kb = tmp.resolve("kb").toString();
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Files.writeString(docs.resolve("a.txt"), "The cafeteria opens at eight.");
+        Files.writeString(docs.resolve("b.txt"), "The library opens at nine.");
+        assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
+        io.knowhow.store.lucene.LuceneStoreProvider provider = new io.knowhow.store.lucene.LuceneStoreProvider();
+        io.knowhow.core.port.StoreLocation location = io.knowhow.core.port.StoreLocation.of(Path.of(kb));
+        io.knowhow.core.port.KnowledgeStore writer = provider.openForWriting(location, provider.existing(location).orElseThrow(),
+                java.time.Duration.ZERO);
+        try {
+            CliIT.Result busy = run("--kb", kb, "--wait", "0", "delete", docs.resolve("a.txt").toString(), "--json");
+            assertThat(busy.status()).isEqualTo(1);
+            assertThat(busy.json().get("error").get("code").asText()).isEqualTo("busy");
+            assertThat(run("--kb", kb, "ask", "When does the cafeteria open?", "--json").json().get("answer").asText())
+                    .as("a reader does not wait for the writer").contains("eight");
+
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(1_500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                writer.close();
+            });
+            release.start();
+            CliIT.Result waited = run("--kb", kb, "--wait", "60", "delete", docs.resolve("a.txt").toString());
+            release.join();
+            assertThat(waited.status()).as(waited.err()).isZero();
+            assertThat(waited.err()).contains("is busy").contains("waiting up to 60 s");
+        } finally {
+            writer.close();
+        }
+    }
 }

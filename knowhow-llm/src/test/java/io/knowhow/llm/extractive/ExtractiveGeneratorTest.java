@@ -24,6 +24,20 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void aWhenQuestionIsAnsweredByAClockTimeInWords() {
+        for (String sentence : List.of("The cafeteria opens at eight.", "The cafeteria opens at half past seven.",
+                "The cafeteria opens at 8 am on weekdays.", "The cafeteria opens at eight o'clock.")) {
+            Generation g = generator.generate(new GenerationRequest("When does the cafeteria open?", evidence(
+                    "The library is on the second floor.", sentence)));
+            assertThat(g.abstained()).as(sentence).isFalse();
+            assertThat(g.text()).as(sentence).startsWith(sentence);
+        }
+        Generation none = generator.generate(new GenerationRequest("When does the cafeteria open?", evidence(
+                "The cafeteria serves vegetarian food.")));
+        assertThat(none.abstained()).as("no time of any kind: not an answer to when").isTrue();
+    }
+
+    @Test
     void quotesTheAnsweringSentenceAndCitesItsChunk() {
         Generation g = generator.generate(new GenerationRequest("How much does the Pro plan cost per month?", evidence(
                 "Our company was founded in 2010. We build billing software.",
