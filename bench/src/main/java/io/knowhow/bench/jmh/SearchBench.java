@@ -50,6 +50,14 @@ public class SearchBench {
     @Param({"BM25", "DENSE", "HYBRID"})
     String mode;
 
+    /**
+     * Who reads: unrestricted (no access filter); anonymous on an index where every chunk is public (the store drops
+     * the filter: nothing is excluded); anonymous on the same index plus one chunk restricted to a group (the filter
+     * applies inside the vector search, as it must).
+     */
+    @Param({"unrestricted", "anonymous", "anonymous-restricted-1"})
+    String reader;
+
     private Path dir;
     private LuceneKnowledgeStore store;
     private final Random rnd = new Random(3);
@@ -73,6 +81,10 @@ public class SearchBench {
                 batch.add(new EmbeddedChunk(new Chunk(Chunk.idOf(source, i), source, i, sb.toString(), List.of(), 0, sb.length(), 60, null, null), unit(r)));
             }
             store.replaceSource(new SourceRecord(source, "h", 0, batch.size(), Instant.now(), Set.of(), Set.of()), batch);
+        }
+        if (reader.equals("anonymous-restricted-1")) {
+            Chunk secret = new Chunk("secret#0", "secret", 0, "restricted words", List.of(), 0, 16, 2, Set.of(), Set.of("hr"));
+            store.replaceSource(new SourceRecord("secret", "h", 0, 1, Instant.now(), Set.of(), Set.of("hr")), List.of(new EmbeddedChunk(secret, unit(r))));
         }
         queries = new float[256][];
         for (int i = 0; i < queries.length; i++) queries[i] = unit(rnd);
@@ -98,7 +110,8 @@ public class SearchBench {
     public Object retrieve() {
         int i = next++ & (queries.length - 1);
         String text = word(rnd) + " " + word(rnd) + " " + word(rnd);
-        return store.retrieve(new SearchRequest(text, queries[i], 10, SearchMode.valueOf(mode), Filter.NONE));
+        Filter filter = reader.equals("unrestricted") ? Filter.NONE : Filter.readableBy(io.knowhow.core.model.Reader.anonymous());
+        return store.retrieve(new SearchRequest(text, queries[i], 10, SearchMode.valueOf(mode), filter));
     }
 
     @TearDown(Level.Trial)

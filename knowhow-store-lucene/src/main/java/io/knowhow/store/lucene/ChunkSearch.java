@@ -92,8 +92,11 @@ final class ChunkSearch implements Closeable {
 
     /** The request's hits on {@code searcher}; the query vector is expected to have been checked. */
     List<Hit> retrieve(IndexSearcher searcher, SearchRequest request) throws IOException {
-        Query filter = FilterQueries.of(request.filter());
-        Reader reader = request.filter().reader();
+        // Where every chunk is public (most knowledge bases), a reader's restriction excludes nothing: leaving it out
+        // spares the vector search a filter (a bitset over every chunk per query) and BM25 per-reader statistics.
+        Reader reader = !request.filter().reader().seesAll() && everyChunkIsPublic(searcher.getIndexReader())
+                ? Reader.unrestricted() : request.filter().reader();
+        Query filter = FilterQueries.of(request.filter().withReader(reader));
         int k = request.k();
         return switch (request.mode()) {
             case BM25 -> hits(searcher, bm25(searcher, request.text(), filter, reader, k));
@@ -114,6 +117,15 @@ final class ChunkSearch implements Closeable {
                 yield hits(searcher, options.fusion().fuse(k, join(lexical), semantic));
             }
         };
+    }
+
+    /**
+     * True when no chunk document, live or deleted, lacks the public mark: then no reader can be kept from any chunk.
+     * Deleted documents count too, which can only make this false (keep the filter), never wrongly true.
+     */
+    private static boolean everyChunkIsPublic(IndexReader reader) throws IOException {
+        return reader.docFreq(new Term(IndexLayout.PUBLIC, IndexLayout.PUBLIC_VALUE))
+                == reader.docFreq(new Term(IndexLayout.KIND, IndexLayout.KIND_CHUNK));
     }
 
     @Override
