@@ -23,32 +23,8 @@ class CliIT {
     Path kb;
     Path docs;
 
-    record Result(int status, String out, String err) {
-        JsonNode json() {
-            try {
-                return io.knowhow.app.json.JsonViews.MAPPER.readTree(out);
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + out, e);
-            }
-        }
-    }
-
-    Result run(String... args) {
-        String[] full = new String[args.length + 2];
-        full[0] = "--kb";
-        full[1] = kb.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(full);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    CommandRun run(String... args) {
+        return CommandRun.inKb(kb, args);
     }
 
     @BeforeEach
@@ -60,15 +36,15 @@ class CliIT {
 
     @Test
     void ingestAskSearchUpdateDeleteRoundTrip() throws Exception {
-        Result ingest = run("ingest", docs.toString(), "--json");
+        CommandRun ingest = run("ingest", docs.toString(), "--json");
         assertThat(ingest.status()).as(ingest.err()).isZero();
         assertThat(ingest.json().get("added").asInt()).isEqualTo(4);
 
-        Result again = run("ingest", docs.toString(), "--json");
+        CommandRun again = run("ingest", docs.toString(), "--json");
         assertThat(again.json().get("unchanged").asInt()).isEqualTo(4);
         assertThat(again.json().get("chunks_written").asInt()).isZero();
 
-        Result ask = run("ask", "How much does the Team plan cost?", "--json");
+        CommandRun ask = run("ask", "How much does the Team plan cost?", "--json");
         assertThat(ask.status()).as(ask.err()).isZero();
         JsonNode a = ask.json();
         assertThat(a.get("abstained").asBoolean()).isFalse();
@@ -77,24 +53,24 @@ class CliIT {
         assertThat(a.get("citations").get(0).get("n").asInt()).isEqualTo(1);
         assertThat(a.get("timings_ms").has("total")).isTrue();
 
-        Result search = run("search", "port web interface", "--json", "--k", "2");
+        CommandRun search = run("search", "port web interface", "--json", "--k", "2");
         assertThat(search.json().get("hits")).hasSize(2);
         assertThat(search.json().get("hits").get(0).get("source").asText()).endsWith("install.html");
         assertThat(search.json().get("hits").get(0).get("text").asText()).contains("8443").doesNotContain("analytics");
 
         Path pricing = docs.resolve("pricing.md");
         Files.writeString(pricing, Files.readString(pricing).replace("$49 per editor", "$59 per editor"));
-        Result update = run("ingest", pricing.toString(), "--json");
+        CommandRun update = run("ingest", pricing.toString(), "--json");
         assertThat(update.json().get("updated").asInt()).isEqualTo(1);
         assertThat(run("ask", "How much does the Team plan cost?", "--json").json().get("answer").asText()).contains("$59").doesNotContain("$49");
 
-        Result delete = run("delete", pricing.toString());
+        CommandRun delete = run("delete", pricing.toString());
         assertThat(delete.status()).isZero();
         assertThat(run("ask", "How much does the Team plan cost?", "--json").json().get("abstained").asBoolean()).isTrue();
         assertThat(run("sources", "--json").json().get("sources")).hasSize(3);
 
         Files.delete(docs.resolve("changelog.md"));
-        Result sync = run("ingest", docs.toString(), "--json");
+        CommandRun sync = run("ingest", docs.toString(), "--json");
         assertThat(sync.json().get("removed").asInt()).isEqualTo(1);
         assertThat(sync.json().get("added").asInt()).as("pricing.md is still on disk, so syncing the folder brings it back").isEqualTo(1);
         assertThat(run("sources", "--json").json().get("sources")).extracting(n -> n.get("source").asText())
@@ -118,7 +94,7 @@ class CliIT {
         Files.write(mixed.resolve("broken.pdf"), "%PDF-1.7 this is not really a pdf".getBytes(StandardCharsets.US_ASCII));
         Path otherKb = tmp.resolve("kb-mixed");
 
-        Result r = runWithKb(otherKb, "ingest", mixed.toString());
+        CommandRun r = runWithKb(otherKb, "ingest", mixed.toString());
 
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("empty.txt").contains("broken.pdf");
@@ -128,7 +104,7 @@ class CliIT {
 
     @Test
     void readingCommandsOnAMissingKnowledgeBaseSayWhatToDo() {
-        Result r = runWithKb(tmp.resolve("nowhere"), "sources");
+        CommandRun r = runWithKb(tmp.resolve("nowhere"), "sources");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("no knowledge base").contains("knowhow ingest");
         assertThat(Files.exists(tmp.resolve("nowhere"))).isFalse();
@@ -139,7 +115,7 @@ class CliIT {
         Path cfgKb = tmp.resolve("kb-config");
         assertThat(runWithKb(cfgKb, "config", "set", "ask.k", "7").status()).isZero();
         assertThat(runWithKb(cfgKb, "config").out()).contains("ask.k: 7");
-        Result bad = runWithKb(cfgKb, "config", "set", "ask.kk", "7");
+        CommandRun bad = runWithKb(cfgKb, "config", "set", "ask.kk", "7");
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).contains("unknown config key 'ask.kk'");
     }
@@ -149,14 +125,14 @@ class CliIT {
         assertThat(run("ingest", docs.toString()).status()).isZero();
         assertThat(run("config", "set", "embedder.model", "bge-small-en-v1.5-q").status()).isZero();
 
-        Result refused = run("ask", "Which port does the web interface use?");
+        CommandRun refused = run("ask", "Which port does the web interface use?");
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("all-minilm-l6-v2-q").contains("bge-small-en-v1.5-q").contains("knowhow reindex");
 
-        Result reindex = run("reindex");
+        CommandRun reindex = run("reindex");
         assertThat(reindex.status()).as(reindex.err()).isZero();
         assertThat(reindex.out()).contains("Re-embedded 10 chunks");
-        Result ask = run("ask", "Which port does the web interface use?", "--json");
+        CommandRun ask = run("ask", "Which port does the web interface use?", "--json");
         assertThat(ask.status()).as(ask.err()).isZero();
         assertThat(ask.json().get("answer").asText()).contains("8443");
         assertThat(run("reindex").out()).contains("nothing to do");
@@ -172,18 +148,18 @@ class CliIT {
                 "{\"query\": \"how fast is enterprise support\", \"passage\": \"Enterprise customers get a first response within four hours.\"}",
                 "{\"query\": \"what came in 3.2\", \"passage\": \"Version 3.2 added real-time co-editing of pages and a dark theme.\"}") + "\n");
 
-        Result tune = run("tune", "--task", "embed", pairs.toString(), "--epochs", "1", "--json");
+        CommandRun tune = run("tune", "--task", "embed", pairs.toString(), "--epochs", "1", "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         assertThat(Path.of(tune.json().get("artifact").asText())).isDirectory();
 
         assertThat(run("ask", "Which port does the web interface use?").err()).contains("knowhow reindex");
-        Result reindex = run("reindex");
+        CommandRun reindex = run("reindex");
         assertThat(reindex.status()).as(reindex.err()).isZero();
         JsonNode answer = run("ask", "Which port does the web interface use?", "--json").json();
         assertThat(answer.get("answer").asText()).contains("8443");
     }
 
-    private Result runWithKb(Path otherKb, String... args) {
+    private CommandRun runWithKb(Path otherKb, String... args) {
         Path saved = kb;
         kb = otherKb;
         try {

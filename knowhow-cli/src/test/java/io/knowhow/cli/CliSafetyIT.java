@@ -17,18 +17,8 @@ class CliSafetyIT {
     @TempDir
     Path tmp;
 
-    private CliIT.Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new CliIT.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
@@ -42,7 +32,7 @@ class CliSafetyIT {
         assertThat(run("--kb", kb, "config", "set", "llm.model", "m").status()).isZero();
         assertThat(run("--kb", kb, "config", "set", "llm.connect-timeout-seconds", "1").status()).isZero();
         assertThat(run("--kb", kb, "config", "set", "llm.max-retries", "0").status()).isZero();
-        CliIT.Result set = run("--kb", kb, "config", "set", "llm.api-key", key);
+        CommandRun set = run("--kb", kb, "config", "set", "llm.api-key", key);
         assertThat(set.status()).isZero();
         assertThat(set.err()).as("a hint about the shell history").contains("standard input");
 
@@ -52,10 +42,10 @@ class CliSafetyIT {
                 {"--kb", kb, "--verbose", "ask", "When does the cafeteria open?"},
                 {"--kb", kb, "--verbose", "ask", "When does the cafeteria open?", "--stream"},
                 {"--kb", kb, "config", "set", "llm.temperature", "9"}}) {
-            CliIT.Result r = run(args);
+            CommandRun r = run(args);
             assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain(key).doesNotContain("DO-NOT-PRINT");
         }
-        CliIT.Result failed = run("--kb", kb, "ask", "When does the cafeteria open?", "--json");
+        CommandRun failed = run("--kb", kb, "ask", "When does the cafeteria open?", "--json");
         assertThat(failed.status()).as("the LLM endpoint is closed").isEqualTo(1);
         assertThat(failed.json().get("error").get("message").asText()).contains("127.0.0.1:9");
     }
@@ -67,7 +57,7 @@ class CliSafetyIT {
         Files.writeString(hr.resolve("salaries.txt"), "The head of sales earns 250,000 euros a year.");
         assertThat(run("--kb", kb, "ingest", hr.toString(), "--group", "hr").status()).isZero();
 
-        CliIT.Result again = run("--kb", kb, "ingest", hr.toString(), "--json");
+        CommandRun again = run("--kb", kb, "ingest", hr.toString(), "--json");
         assertThat(again.json().get("unchanged").asInt()).isEqualTo(1);
         assertThat(run("--kb", kb, "ask", "How much does the head of sales earn?", "--json").json().get("answer").asText())
                 .doesNotContain("250,000");
@@ -87,9 +77,9 @@ class CliSafetyIT {
         Files.writeString(odd, "The vault code policy is reviewed \u001b]0;pwned\u0007 every year.");
         assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
 
-        CliIT.Result sources = run("--kb", kb, "sources");
+        CommandRun sources = run("--kb", kb, "sources");
         assertThat(sources.out()).doesNotContain("\u001b").contains("evil\\n\\u001b[2Jforged line.txt");
-        CliIT.Result search = run("--kb", kb, "search", "vault code policy");
+        CommandRun search = run("--kb", kb, "search", "vault code policy");
         assertThat(search.out()).as("control characters in text are cleaned at ingest").doesNotContain("\u001b").doesNotContain("\u0007")
                 .contains("vault code policy");
         JsonNode json = run("--kb", kb, "search", "vault code policy", "--json").json();
@@ -109,7 +99,7 @@ class CliSafetyIT {
         io.knowhow.core.port.KnowledgeStore writer = provider.openForWriting(location, provider.existing(location).orElseThrow(),
                 java.time.Duration.ZERO);
         try {
-            CliIT.Result busy = run("--kb", kb, "--wait", "0", "delete", docs.resolve("a.txt").toString(), "--json");
+            CommandRun busy = run("--kb", kb, "--wait", "0", "delete", docs.resolve("a.txt").toString(), "--json");
             assertThat(busy.status()).isEqualTo(1);
             assertThat(busy.json().get("error").get("code").asText()).isEqualTo("busy");
             assertThat(run("--kb", kb, "ask", "When does the cafeteria open?", "--json").json().get("answer").asText())
@@ -124,7 +114,7 @@ class CliSafetyIT {
                 writer.close();
             });
             release.start();
-            CliIT.Result waited = run("--kb", kb, "--wait", "60", "delete", docs.resolve("a.txt").toString());
+            CommandRun waited = run("--kb", kb, "--wait", "60", "delete", docs.resolve("a.txt").toString());
             release.join();
             assertThat(waited.status()).as(waited.err()).isZero();
             assertThat(waited.err()).contains("is busy").contains("waiting up to 60 s");

@@ -23,32 +23,8 @@ class EvalCliTest {
     Path kb;
     Path eval;
 
-    record Result(int status, String out, String err) {
-        JsonNode json() {
-            try {
-                return JsonViews.MAPPER.readTree(out);
-            } catch (Exception e) {
-                throw new AssertionError("not JSON: " + out + err, e);
-            }
-        }
-    }
-
-    Result run(String... args) {
-        String[] full = new String[args.length + 2];
-        full[0] = "--kb";
-        full[1] = kb.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(full);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    CommandRun run(String... args) {
+        return CommandRun.inKb(kb, args);
     }
 
     @BeforeEach
@@ -64,7 +40,7 @@ class EvalCliTest {
     @Test
     void compareScoresTheDemoSetIdenticallyTwiceAndLeavesTheKnowledgeBaseAlone() throws Exception {
         String qa = eval.resolve("qa.jsonl").toString();
-        Result first = run("eval", "compare", "--qa", qa, "--update", eval.resolve("update").toString(),
+        CommandRun first = run("eval", "compare", "--qa", qa, "--update", eval.resolve("update").toString(),
                 "--update-qa", eval.resolve("update-qa.jsonl").toString(), "--json");
         assertThat(first.status()).as(first.err()).isZero();
         JsonNode j = first.json();
@@ -86,10 +62,10 @@ class EvalCliTest {
         assertThat(j.get("update").asText()).contains("replaced pricing.md").contains("yours is unchanged");
 
         // the user's knowledge base still answers $49: the update went into a copy
-        Result ask = run("ask", "How much does the Team plan cost?", "--json");
+        CommandRun ask = run("ask", "How much does the Team plan cost?", "--json");
         assertThat(ask.json().get("answer").asText()).contains("$49");
 
-        Result second = run("eval", "compare", "--qa", qa, "--update", eval.resolve("update").toString(),
+        CommandRun second = run("eval", "compare", "--qa", qa, "--update", eval.resolve("update").toString(),
                 "--update-qa", eval.resolve("update-qa.jsonl").toString(), "--json");
         assertThat(deterministic(second.json())).isEqualTo(deterministic(j));
     }
@@ -108,7 +84,7 @@ class EvalCliTest {
     @Test
     void outWritesThreeReportsAndFailUnderSetsTheExitStatus() throws Exception {
         Path out = tmp.resolve("report");
-        Result r = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--strategies", "rag", "--out", out.toString(),
+        CommandRun r = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--strategies", "rag", "--out", out.toString(),
                 "--fail-under", "accuracy=0.99");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("--fail-under: rag: accuracy");
@@ -119,7 +95,7 @@ class EvalCliTest {
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("| Knowledge freshness | Real-time (update vector DB anytime) | Stale (retrain to update) |")
                 .contains("## Advice:");
-        Result pass = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--strategies", "rag",
+        CommandRun pass = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--strategies", "rag",
                 "--fail-under", "accuracy=0.8,hallucination_rate<=0.05");
         assertThat(pass.status()).as(pass.err()).isZero();
         assertThat(pass.out()).contains("passed");
@@ -127,7 +103,7 @@ class EvalCliTest {
 
     @Test
     void dryRunAsksNothingAndBadFilesAreNamedByLineAndField() throws Exception {
-        Result dry = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--dry-run", "--json");
+        CommandRun dry = run("eval", "compare", "--qa", eval.resolve("qa.jsonl").toString(), "--dry-run", "--json");
         assertThat(dry.status()).as(dry.err()).isZero();
         assertThat(dry.json().get("questions").asInt()).isEqualTo(14);
         JsonNode rag = dry.json().get("strategies").get(0);
@@ -139,11 +115,11 @@ class EvalCliTest {
 
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"question\": \"q\", \"answers\": [\"a\"]}\n{\"question\": \"r\", \"answer\": \"b\"}\n");
-        Result r = run("eval", "compare", "--qa", bad.toString(), "--json");
+        CommandRun r = run("eval", "compare", "--qa", bad.toString(), "--json");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.json().get("error").get("message").asText()).contains(bad + ":2").contains("field 'answer'");
 
-        Result usage = run("eval", "compare", "--qa", bad.toString(), "--update", tmp.toString());
+        CommandRun usage = run("eval", "compare", "--qa", bad.toString(), "--update", tmp.toString());
         assertThat(usage.status()).isEqualTo(2);
         assertThat(usage.err()).contains("--update DIR and --update-qa FILE go together");
     }
@@ -154,7 +130,7 @@ class EvalCliTest {
         StringBuilder csv = new StringBuilder("text,label\n");
         for (int i = 0; i < 40; i++) csv.append("message ").append(i).append(',').append(i % 2 == 0 ? "refund" : "billing").append('\n');
         Files.writeString(pairs, csv);
-        Result r = run("advise", "--changes", "weekly", "--pairs", pairs.toString(), "--json");
+        CommandRun r = run("advise", "--changes", "weekly", "--pairs", pairs.toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode a = r.json();
         assertThat(a.get("recommendation").asText()).isEqualTo("rag");
@@ -174,19 +150,19 @@ class EvalCliTest {
         assertThat(costs.get("assumptions").get("embedding_per_million_tokens").get("basis").asText()).isEqualTo("measured");
         assertThat(costs.get("break_even").get("sentence").asText()).contains("re-training");
 
-        Result text = run("advise", "--cite", "no", "--changes", "never", "--fixed-format", "no", "--baseline-wrong", "no");
+        CommandRun text = run("advise", "--cite", "no", "--changes", "never", "--fixed-format", "no", "--baseline-wrong", "no");
         assertThat(text.status()).as(text.err()).isZero();
         assertThat(text.out()).startsWith("Recommendation: full-context  (also: prompt-engineering)")
                 .contains("5. Is your full knowledge corpus under 2 million tokens?  yes  [measured]").contains("Cost over 12 months");
 
-        Result wrong = run("advise", "--cite", "maybe");
+        CommandRun wrong = run("advise", "--cite", "maybe");
         assertThat(wrong.status()).isEqualTo(2);
         assertThat(wrong.err()).contains("--cite must be yes or no");
     }
 
     @Test
     void adviseMeasuresStepFourFromAQaFileAndSaysWhyWhenItCannot() {
-        Result r = run("advise", "--qa", eval.resolve("qa.jsonl").toString(), "--json");
+        CommandRun r = run("advise", "--qa", eval.resolve("qa.jsonl").toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode step4 = r.json().get("steps").get(3);
         assertThat(step4.get("answer").asText()).isEqualTo("unknown");

@@ -34,18 +34,8 @@ class TuneCliIT {
             "[1] Refunds are paid within 14 days to the original card.\n\nQuestion: I want my money back", "{\"intent\":\"refund\"}",
             "[1] Parcels leave the warehouse within two days.\n\nQuestion: Where is my parcel?", "{\"intent\":\"shipping\"}");
 
-    private CliIT.Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new CliIT.Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
@@ -60,7 +50,7 @@ class TuneCliIT {
         Files.write(data, lines);
         String kb = tmp.resolve("kb").toString();
 
-        CliIT.Result tune = run("--kb", kb, "tune", data.toString(), "--base", base.toString(), "--epochs", "60",
+        CommandRun tune = run("--kb", kb, "tune", data.toString(), "--base", base.toString(), "--epochs", "60",
                 "--lr", "1e-2", "--rank", "8", "--alpha", "16", "--dropout", "0", "--targets", "q,k,v,o,gate,up,down",
                 "--val-fraction", "0", "--checkpoint-every", "0", "--batch-size", "6", "--max-seq-len", "128", "--seed", "1", "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
@@ -77,7 +67,7 @@ class TuneCliIT {
         assertThat(run("--kb", kb, "config", "set", "tuned.decoding", "q8").status()).isZero();
         assertThat(run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json().get("answer").asText())
                 .isEqualTo("{\"intent\":\"refund\"}");
-        CliIT.Result bad = run("--kb", kb, "config", "set", "tuned.decoding", "int3");
+        CommandRun bad = run("--kb", kb, "config", "set", "tuned.decoding", "int3");
         assertThat(bad.status()).as("a misspelt engine is refused when it is set, not at the next ask").isNotZero();
         assertThat(bad.err()).contains("tuned.decoding must be one of f32, q8, libtorch").contains("int3");
         assertThat(run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json().get("answer").asText())
@@ -88,7 +78,7 @@ class TuneCliIT {
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("refunds.txt"), "Refunds are paid within 14 days to the original card.");
         assertThat(run("--kb", kb, "ingest", docs.toString()).status()).isZero();
-        CliIT.Result hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
+        CommandRun hybrid = run("--kb", kb, "ask", "I want my money back", "--strategy", "hybrid", "--json");
         assertThat(hybrid.status()).as(hybrid.err()).isZero();
         assertThat(hybrid.json().get("strategy").asText()).isEqualTo("tuned-rag");
         assertThat(hybrid.err()).as("the old name still works, with a note").contains("'hybrid' is deprecated").contains("tuned-rag");
@@ -102,7 +92,7 @@ class TuneCliIT {
 
     @Test
     void tunedStrategyWithoutAModelSaysWhatToDo() {
-        CliIT.Result r = run("--kb", tmp.resolve("kb").toString(), "ask", "hello", "--strategy", "tuned");
+        CommandRun r = run("--kb", tmp.resolve("kb").toString(), "ask", "hello", "--strategy", "tuned");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("knowhow tune");
     }
@@ -113,7 +103,7 @@ class TuneCliIT {
         TestModels.write(base, TestModels.Spec.llama());
         Path data = tmp.resolve("bad.jsonl");
         Files.writeString(data, "{\"input\":\"a\",\"output\":\"b\"}\n{\"input\":\"c\"}\n");
-        CliIT.Result r = run("--kb", tmp.resolve("kb").toString(), "tune", data.toString(), "--base", base.toString(), "--max-seq-len", "128");
+        CommandRun r = run("--kb", tmp.resolve("kb").toString(), "tune", data.toString(), "--base", base.toString(), "--max-seq-len", "128");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("bad.jsonl line 2");
     }
@@ -131,7 +121,7 @@ class TuneCliIT {
         Files.writeString(csv, sb.toString());
         String kb = tmp.resolve("kb").toString();
 
-        CliIT.Result tune = run("--kb", kb, "tune", "--task", "classify", csv.toString(), "--json");
+        CommandRun tune = run("--kb", kb, "tune", "--task", "classify", csv.toString(), "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         assertThat(tune.json().get("method").asText()).isEqualTo("frozen");
 
@@ -141,7 +131,7 @@ class TuneCliIT {
         assertThat(run("--kb", kb, "classify", "I would like a refund please", "--json").json().get("label").asText()).isEqualTo("refund");
 
         Files.writeString(csv, "text,category\nonly one column\n");
-        CliIT.Result bad = run("--kb", kb, "tune", "--task", "classify", csv.toString());
+        CommandRun bad = run("--kb", kb, "tune", "--task", "classify", csv.toString());
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).contains("intents.csv");
     }
@@ -170,7 +160,7 @@ class TuneCliIT {
         Files.writeString(data, json.writeValueAsString(array));
         String kb = tmp.resolve("kb").toString();
 
-        CliIT.Result tune = run("--kb", kb, "tune", "--task", "extract", data.toString(), "--method", "frozen",
+        CommandRun tune = run("--kb", kb, "tune", "--task", "extract", data.toString(), "--method", "frozen",
                 "--epochs", "40", "--batch-size", "4", "--json");
         assertThat(tune.status()).as(tune.err()).isZero();
         assertThat(tune.json().get("slots")).extracting(JsonNode::asText).containsExactly("people", "time");

@@ -150,13 +150,7 @@ public sealed interface ValueType {
     record Directory() implements ValueType {
         @Override
         public String check(String key, String value) {
-            try {
-                Path p = Path.of(value.strip()).toAbsolutePath().normalize();
-                if (!Files.isDirectory(p)) throw new IllegalArgumentException(key + " must be an existing directory; " + p + " is not one");
-                return p.toString();
-            } catch (InvalidPathException e) {
-                throw new IllegalArgumentException(key + " is not a valid path: '" + value + "'");
-            }
+            return existing(key, value, Files::isDirectory, "directory");
         }
 
         @Override
@@ -169,18 +163,23 @@ public sealed interface ValueType {
     record File() implements ValueType {
         @Override
         public String check(String key, String value) {
-            try {
-                Path p = Path.of(value.strip()).toAbsolutePath().normalize();
-                if (!Files.isRegularFile(p)) throw new IllegalArgumentException(key + " must be an existing file; " + p + " is not one");
-                return p.toString();
-            } catch (InvalidPathException e) {
-                throw new IllegalArgumentException(key + " is not a valid path: '" + value + "'");
-            }
+            return existing(key, value, Files::isRegularFile, "file");
         }
 
         @Override
         public String describe() {
             return "file";
+        }
+    }
+
+    /** {@code value} as an absolute path, if it names an existing {@code what} ({@code test} says). */
+    private static String existing(String key, String value, java.util.function.Predicate<Path> test, String what) {
+        try {
+            Path p = Path.of(value.strip()).toAbsolutePath().normalize();
+            if (!test.test(p)) throw new IllegalArgumentException(key + " must be an existing " + what + "; " + p + " is not one");
+            return p.toString();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(key + " is not a valid path: '" + value + "'");
         }
     }
 }
