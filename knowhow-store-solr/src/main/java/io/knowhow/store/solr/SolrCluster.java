@@ -183,6 +183,20 @@ final class SolrCluster implements AutoCloseable {
     void alias(String physical) {
         retrier.call("point alias " + settings.collection() + " at " + physical,
                 () -> CollectionAdminRequest.createAlias(settings.collection(), physical).process(client));
+        // The client learns aliases from the cluster state a moment later; a request sent before that would find
+        // no collection of that name.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!List.of(physical).equals(client.getClusterStateProvider().resolveAlias(settings.collection()))) {
+            if (System.nanoTime() > deadline)
+                throw new KnowledgeBaseUnavailableException(where() + ": the alias was moved to " + physical
+                        + " but the cluster state did not show it within 30 s");
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KnowledgeBaseUnavailableException("interrupted while waiting for alias " + settings.collection(), e);
+            }
+        }
     }
 
     void delete(String physical) {

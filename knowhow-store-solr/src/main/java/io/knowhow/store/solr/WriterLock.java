@@ -158,8 +158,17 @@ final class WriterLock implements AutoCloseable {
         }
     }
 
-    /** Throws when the lock was taken over: a write now could interleave with another writer's. */
+    /**
+     * Throws when the lock was taken over (a write now could interleave with another writer's): asks the cluster,
+     * so a holder whose heartbeat stalled (a long pause of its process) learns it before its next write.
+     */
     void ensureHeld() {
+        if (lost == null) {
+            SolrDocument current = read();
+            if (current == null || !owner.equals(current.getFirstValue(OWNER)))
+                lost = "another writer (" + (current == null ? "none now" : current.getFirstValue(HOLDER))
+                        + ") took over its lock after this one did not renew it for " + lease.toSeconds() + " s";
+        }
         if (lost != null)
             throw new KnowledgeBaseBusyException("Knowledge base in Solr collection " + collection + ": this writer lost its lock: "
                     + lost + "; nothing more is written, run the command again");
