@@ -23,7 +23,7 @@ import java.util.Map;
         description = {"Give an LLM your team's knowledge (RAG) and behaviour (fine-tuning), and measure which way works.",
                 "", "Knowledge base: --kb DIR, else $KNOWHOW_HOME, else ./.knowhow"},
         subcommands = {IngestCommand.class, AskCommand.class, SearchCommand.class, DeleteCommand.class,
-                SourcesCommand.class, ReindexCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class,
+                SourcesCommand.class, ReindexCommand.class, MigrateCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class,
                 ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  knowhow ingest docs/ --tag handbook", "  knowhow ask \"How do I reset my password?\"",
                 "  knowhow search \"password reset\" --mode bm25 --json",
