@@ -21,6 +21,7 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.params.CursorMarkParams;
+import org.apache.solr.common.params.ModifiableSolrParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -184,9 +185,16 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
         }
         if (versions.isEmpty()) return;
         String what = versions.size() == 1 ? "replace source " + versions.keySet().iterator().next() : "replace " + versions.size() + " sources";
-        addInBatches(what, chunks);
-        if (lock != null) lock.ensureHeld();
         UpdateRequest flip = new UpdateRequest();
+        if (chunks.size() <= options.batchDocs()) {
+            // Small enough for one request: chunks and entries go out in one, each source's chunks before its entry.
+            // CloudSolrClient keeps that order in the sub-request to their shard, and the shard's replicas apply it in
+            // order, so a crash part-way leaves no entry without its chunks; visibility waits for the commit anyway.
+            flip.add(chunks);
+        } else {
+            addInBatches(what, chunks);
+        }
+        if (lock != null) lock.ensureHeld();
         flip.add(entries);
         List<String> sources = new ArrayList<>(versions.keySet());
         for (int from = 0; from < sources.size(); from += SOURCES_PER_DELETE) {
@@ -282,12 +290,14 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
         List<String> fqs = SolrQueries.filterQueries(request.filter());
         int k = request.k();
         return switch (request.mode()) {
-            case BM25 -> bm25(request.text(), fqs, k);
-            case DENSE -> dense(request.vector(), fqs, k);
+            case BM25 -> bm25(request.text(), fqs, k, false);
+            case DENSE -> dense(request.vector(), fqs, k, false);
             case HYBRID -> {
                 int n = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_FUSION_CANDIDATES, (long) FUSION_CANDIDATES_PER_HIT * k));
-                CompletableFuture<List<Hit>> lexical = CompletableFuture.supplyAsync(() -> bm25(request.text(), fqs, n), pool);
-                List<Hit> semantic = dense(request.vector(), fqs, n);
+                // Long lists (k > 20) carry ids and scores only; the fields of the k fused hits are fetched after.
+                boolean idsOnly = n > MIN_FUSION_CANDIDATES * 2;
+                CompletableFuture<List<Hit>> lexical = CompletableFuture.supplyAsync(() -> bm25(request.text(), fqs, n, idsOnly), pool);
+                List<Hit> semantic = dense(request.vector(), fqs, n, idsOnly);
                 List<Hit> words;
                 try {
                     words = lexical.join();
@@ -295,7 +305,8 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
                     if (e.getCause() instanceof RuntimeException r) throw r;
                     throw e;
                 }
-                yield fuse(k, words, semantic);
+                List<Hit> fused = fuse(k, words, semantic);
+                yield idsOnly ? withFields(fused) : fused;
             }
         };
     }
@@ -313,19 +324,19 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
                 .toList();
     }
 
-    private List<Hit> bm25(String text, List<String> fqs, int rows) {
+    private List<Hit> bm25(String text, List<String> fqs, int rows, boolean idsOnly) {
         SolrQuery q = new SolrQuery(SolrQueries.words(text));
         q.set("defType", "lucene");
         q.set("df", CONTENT);
         q.set("q.op", "OR");
         q.set("sow", false);
-        return search("search (BM25)", q, fqs, rows, Hit::score);
+        return search("search (BM25)", q, fqs, rows, idsOnly, Hit::score);
     }
 
-    private List<Hit> dense(float[] vector, List<String> fqs, int rows) {
+    private List<Hit> dense(float[] vector, List<String> fqs, int rows, boolean idsOnly) {
         int candidates = Math.max(rows, options.denseCandidates());
         SolrQuery q = new SolrQuery("{!knn f=" + VECTOR + " topK=" + candidates + "}" + SolrQueries.vector(vector));
-        return search("search (vectors)", q, fqs, rows, hit -> cosine(hit.score()));
+        return search("search (vectors)", q, fqs, rows, idsOnly, hit -> cosine(hit.score()));
     }
 
     /**
@@ -336,20 +347,50 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
         return (float) (score >= 1 ? score - 1 : 1 - 1 / score);
     }
 
-    private List<Hit> search(String what, SolrQuery q, List<String> fqs, int rows, java.util.function.ToDoubleFunction<Hit> score) {
+    /**
+     * One ranked list. {@code idsOnly}: the hits' chunks carry only their ids (chunk id, and the document id in
+     * place of the source) until {@link #withFields} fills them in.
+     */
+    private List<Hit> search(String what, SolrQuery q, List<String> fqs, int rows, boolean idsOnly,
+                             java.util.function.ToDoubleFunction<Hit> score) {
         q.setFilterQueries(fqs.toArray(String[]::new));
         q.setRows(rows);
-        q.setFields(CHUNK_FIELDS, "score");
+        if (idsOnly) q.setFields(ID, CHUNK_ID, "score");
+        else q.setFields(CHUNK_FIELDS, "score");
         q.set("distrib.singlePass", true);
         QueryResponse response = query(what, q);
         List<Hit> hits = new ArrayList<>(response.getResults().size());
         for (SolrDocument doc : response.getResults()) {
-            Hit raw = new Hit(SolrLayout.toChunk(doc), ((Number) doc.getFieldValue("score")).floatValue());
+            Chunk chunk = idsOnly
+                    ? new Chunk((String) doc.getFirstValue(CHUNK_ID), (String) doc.getFirstValue(ID), 0, "", null, 0, 0, 0, null, null)
+                    : SolrLayout.toChunk(doc);
+            Hit raw = new Hit(chunk, ((Number) doc.getFieldValue("score")).floatValue());
             hits.add(new Hit(raw.chunk(), score.applyAsDouble(raw)));
         }
         // Solr breaks score ties by shard and document order; a stable order by chunk id makes a result repeatable.
         hits.sort(Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(h -> h.chunk().id()));
         return hits;
+    }
+
+    /**
+     * The hits with their chunks' fields, read by document id (real-time get, routed to each id's shard). A chunk
+     * replaced by a newer version of its source between the search and this read is gone: its hit is dropped
+     * rather than shown with the other version's neighbours.
+     */
+    private List<Hit> withFields(List<Hit> hits) {
+        if (hits.isEmpty()) return hits;
+        List<String> ids = hits.stream().map(h -> h.chunk().source()).toList();
+        ModifiableSolrParams params = new ModifiableSolrParams();
+        params.set("fl", ID + "," + CHUNK_FIELDS);
+        Map<String, Chunk> byId = new HashMap<>();
+        for (SolrDocument doc : retrier.call("read the hits' chunks", () -> client.getById(collection, ids, params)))
+            byId.put((String) doc.getFirstValue(ID), SolrLayout.toChunk(doc));
+        List<Hit> full = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            Chunk chunk = byId.get(h.chunk().source());
+            if (chunk != null) full.add(new Hit(chunk, h.score()));
+        }
+        return full;
     }
 
     private QueryResponse query(String what, SolrQuery q) {
