@@ -26,7 +26,7 @@ public record SolrStoreOptions(int denseCandidates, ScoreFusion fusion, int batc
 
     /** 200 candidates and relative-score fusion at equal weights, as the embedded store (LuceneStoreOptions.DEFAULTS). */
     public static final SolrStoreOptions DEFAULTS = new SolrStoreOptions(200, ScoreFusion.DEFAULT, 500, 4,
-            Duration.ofSeconds(60), Duration.ofSeconds(15));
+            Duration.ofSeconds(30), Duration.ofSeconds(15));
 
     public SolrStoreOptions {
         Objects.requireNonNull(fusion, "fusion");
