@@ -52,7 +52,7 @@ import java.util.function.Function;
  * path written by {@code bench/run-solr-parity}. Collections are 2 shards × 2 replicas ({@code --shards},
  * {@code --replicas}).
  *
- * <p>Run: {@code bench/run-solr-parity [--data DIR] [--questions N] [--zk ADDRESS]}.
+ * <p>Run: {@code bench/run-solr-parity [--data DIR] [--questions N] [--zk ADDRESS] [--only scifact,squad]}.
  */
 public final class SolrParityBench {
     private static final SearchMode[] MODES = {SearchMode.BM25, SearchMode.DENSE, SearchMode.HYBRID};
@@ -62,6 +62,7 @@ public final class SolrParityBench {
         Path data = Path.of(opt.getOrDefault("data", "../shared/data"));
         int questions = Integer.parseInt(opt.getOrDefault("questions", "1000"));
         String shards = opt.getOrDefault("shards", "2"), replicas = opt.getOrDefault("replicas", "2");
+        Set<String> only = Set.of(opt.getOrDefault("only", "scifact,squad").split(","));
         Path work = Files.createTempDirectory("solrparity-");
         Process cluster = null;
         try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
@@ -76,7 +77,20 @@ public final class SolrParityBench {
             StoreIdentity identity = StoreIdentity.of(embedder.info());
             SolrStoreProvider solr = new SolrStoreProvider();
 
-            // SciFact
+            if (only.contains("scifact")) scifact(embedder, solr, identity, data, work, zk, shards, replicas);
+            if (only.contains("squad")) squad(embedder, solr, identity, data, work, zk, shards, replicas, questions);
+        } finally {
+            if (cluster != null) {
+                cluster.getOutputStream().close();
+                if (!cluster.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) cluster.destroyForcibly();
+            }
+            RagBench.deleteTree(work);
+        }
+    }
+
+    private static void scifact(OnnxEmbedder embedder, SolrStoreProvider solr, StoreIdentity identity, Path data, Path work, String zk,
+                                String shards, String replicas) throws IOException {
+        {
             SciFactFiles sf = SciFactFiles.write(data.resolve("scifact"), work.resolve("scifact/docs"));
             List<SourceUpdate> sciUpdates = embed(embedder, sf.files(), work.resolve("scifact/embed"));
             System.out.printf("## SciFact (BEIR test): %d abstracts → %d chunks; %d queries%n%n", sf.files().size(), count(sciUpdates), sf.queries().size());
@@ -104,7 +118,12 @@ public final class SolrParityBench {
                 System.out.println();
             }
 
-            // SQuAD v1.1 dev
+        }
+    }
+
+    private static void squad(OnnxEmbedder embedder, SolrStoreProvider solr, StoreIdentity identity, Path data, Path work, String zk,
+                              String shards, String replicas, int questions) throws IOException {
+        {
             Squad squad = Squad.load(data.resolve("squad-v1.1-dev/dev-v1.1.json"));
             List<Path> files = squad.writeParagraphs(work.resolve("squad/docs"));
             List<SourceUpdate> squadUpdates = embed(embedder, files, work.resolve("squad/embed"));
@@ -141,12 +160,6 @@ public final class SolrParityBench {
                 }
                 System.out.println();
             }
-        } finally {
-            if (cluster != null) {
-                cluster.getOutputStream().close();
-                if (!cluster.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) cluster.destroyForcibly();
-            }
-            RagBench.deleteTree(work);
         }
     }
 
@@ -185,13 +198,14 @@ public final class SolrParityBench {
         System.out.println();
     }
 
-    /** One store's answers: per query, the ranked sources and chunk ids, and the latency. */
-    private record Run(List<List<String>> sources, List<List<String>> ids, double[] latency) {}
+    /** One store's answers: per query, the ranked sources, chunk ids and scores, and the latency. */
+    private record Run(List<List<String>> sources, List<List<String>> ids, List<double[]> scores, double[] latency) {}
 
     private static Run run(KnowledgeStore store, List<String> texts, List<float[]> vectors, SearchMode mode, int k) {
         for (int i = 0; i < Math.min(50, texts.size()); i++) // warm-up: caches, JIT, connections
             store.retrieve(new SearchRequest(texts.get(i), vectors.get(i), k, mode, Filter.NONE));
         List<List<String>> sources = new ArrayList<>(), ids = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
         double[] latency = new double[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
             long t = System.nanoTime();
@@ -199,18 +213,33 @@ public final class SolrParityBench {
             latency[i] = (System.nanoTime() - t) / 1e6;
             sources.add(hits.stream().map(h -> h.chunk().source()).toList());
             ids.add(hits.stream().map(h -> h.chunk().id()).toList());
+            scores.add(hits.stream().mapToDouble(Hit::score).toArray());
         }
-        return new Run(sources, ids, latency);
+        return new Run(sources, ids, scores, latency);
     }
 
-    /** Share of queries whose top 10 chunk ids are the same, in the same order, in both stores. */
+    /**
+     * Share of queries whose top 10 chunk ids are the same, in the same order, in both stores; then how many of the
+     * others list the same scores (to 1e-5, relative) and differ only in the order of tied chunks, and how many
+     * differ in scores — those would be a bug to explain.
+     */
     private static String agreement(Run a, Run b) {
-        int same = 0;
+        int same = 0, ties = 0, other = 0;
         for (int i = 0; i < a.ids.size(); i++) {
-            List<String> x = a.ids.get(i), y = b.ids.get(i);
-            if (x.subList(0, Math.min(10, x.size())).equals(y.subList(0, Math.min(10, y.size())))) same++;
+            int n = Math.min(10, Math.min(a.ids.get(i).size(), b.ids.get(i).size()));
+            if (a.ids.get(i).subList(0, Math.min(10, a.ids.get(i).size())).equals(b.ids.get(i).subList(0, Math.min(10, b.ids.get(i).size())))) {
+                same++;
+                continue;
+            }
+            boolean equalScores = true;
+            for (int r = 0; r < n; r++) {
+                double x = a.scores.get(i)[r], y = b.scores.get(i)[r];
+                if (Math.abs(x - y) > 1e-5 * Math.max(1, Math.abs(x))) equalScores = false;
+            }
+            if (equalScores) ties++;
+            else other++;
         }
-        return String.format(Locale.ROOT, "%.3f", (double) same / a.ids.size());
+        return String.format(Locale.ROOT, "%.3f (%d tie order, %d scores)", (double) same / a.ids.size(), ties, other);
     }
 
     private static long count(List<SourceUpdate> updates) {

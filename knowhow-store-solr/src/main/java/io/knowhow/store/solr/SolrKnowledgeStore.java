@@ -21,7 +21,6 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.params.CursorMarkParams;
-import org.apache.solr.common.params.ModifiableSolrParams;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -373,17 +372,19 @@ public final class SolrKnowledgeStore implements KnowledgeStore, VectorSource {
     }
 
     /**
-     * The hits with their chunks' fields, read by document id (real-time get, routed to each id's shard). A chunk
-     * replaced by a newer version of its source between the search and this read is gone: its hit is dropped
-     * rather than shown with the other version's neighbours.
+     * The hits with their chunks' fields, read by document id in one search (POSTed, so hundreds of ids fit). A
+     * chunk replaced by a newer version of its source between the two searches is gone: its hit is dropped rather
+     * than shown beside the new version's chunks.
      */
     private List<Hit> withFields(List<Hit> hits) {
         if (hits.isEmpty()) return hits;
-        List<String> ids = hits.stream().map(h -> h.chunk().source()).toList();
-        ModifiableSolrParams params = new ModifiableSolrParams();
-        params.set("fl", ID + "," + CHUNK_FIELDS);
+        // Document ids are hex, '!' and '.': no comma, the terms parser's separator.
+        SolrQuery q = new SolrQuery("{!terms f=" + ID + "}" + String.join(",", hits.stream().map(h -> h.chunk().source()).toList()));
+        q.setRows(hits.size());
+        q.setFields(ID, CHUNK_FIELDS);
+        q.set("distrib.singlePass", true);
         Map<String, Chunk> byId = new HashMap<>();
-        for (SolrDocument doc : retrier.call("read the hits' chunks", () -> client.getById(collection, ids, params)))
+        for (SolrDocument doc : query("read the hits' chunks", q).getResults())
             byId.put((String) doc.getFirstValue(ID), SolrLayout.toChunk(doc));
         List<Hit> full = new ArrayList<>(hits.size());
         for (Hit h : hits) {

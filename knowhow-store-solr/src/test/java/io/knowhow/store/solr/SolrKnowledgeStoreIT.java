@@ -1,6 +1,7 @@
 package io.knowhow.store.solr;
 
 import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Filter;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
@@ -185,6 +186,20 @@ class SolrKnowledgeStoreIT extends KnowledgeStoreContract {
         assertThat(back).extracting(e -> e.chunk()).isEqualTo(a);
         for (int i = 0; i < a.size(); i++) assertThat(back.get(i).vector()).containsExactly(embed(a.get(i).text()));
         assertThat(((SolrKnowledgeStore) store).embeddedChunks("missing")).isEmpty();
+    }
+
+    @Test
+    void longHybridListsGiveTheSameHitsAsShortOnes() {
+        // k > 20: the candidate lists carry ids only, and the fused hits' fields are read after; a few hundred ids.
+        List<EmbeddedChunk> many = java.util.stream.IntStream.range(0, 400)
+                .mapToObj(i -> embedded(chunk("many", i, "alpha bravo number " + i + " charlie" + (i % 7)))).toList();
+        store.replaceSource(record("many", many.size()), many);
+        var big = store.retrieve(request(SearchMode.HYBRID, "alpha charlie3", 250, Filter.NONE));
+        var small = store.retrieve(request(SearchMode.HYBRID, "alpha charlie3", 20, Filter.NONE));
+        assertThat(big).hasSize(250).extracting(Hit::chunk).doesNotHaveDuplicates()
+                .allSatisfy(c -> assertThat(c.text()).startsWith("alpha bravo number"));
+        assertThat(big.getFirst().chunk().text()).endsWith("charlie3");
+        assertThat(ids(big)).as("fusion over 1250 candidates vs 100: the leaders agree").startsWith(ids(small).subList(0, 5).toArray(String[]::new));
     }
 
     @Test
