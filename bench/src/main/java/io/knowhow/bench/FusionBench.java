@@ -12,7 +12,7 @@ import io.knowhow.core.model.SearchRequest;
 import io.knowhow.embed.onnx.BundledModel;
 import io.knowhow.embed.onnx.OnnxEmbedder;
 import io.knowhow.ingest.TikaDocumentParser;
-import io.knowhow.store.lucene.HybridFusion;
+import io.knowhow.core.retrieval.ScoreFusion;
 import io.knowhow.store.lucene.LuceneKnowledgeStore;
 import io.knowhow.store.lucene.LuceneStoreOptions;
 
@@ -45,9 +45,9 @@ public final class FusionBench {
         Map<String, String> opt = Args.parse(args);
         Path data = Path.of(opt.getOrDefault("data", "../shared/data"));
         int questions = Integer.parseInt(opt.getOrDefault("questions", "1000"));
-        List<HybridFusion> grid = new ArrayList<>();
-        for (String w : opt.getOrDefault("rrf", "0.4,0.6,0.8,1.0").split(",")) grid.add(HybridFusion.rrf(Double.parseDouble(w)));
-        for (String w : opt.getOrDefault("relative", "0.3,0.5,0.7,1.0,1.5").split(",")) grid.add(HybridFusion.relativeScore(Double.parseDouble(w)));
+        List<ScoreFusion> grid = new ArrayList<>();
+        for (String w : opt.getOrDefault("rrf", "0.4,0.6,0.8,1.0").split(",")) grid.add(ScoreFusion.rrf(Double.parseDouble(w)));
+        for (String w : opt.getOrDefault("relative", "0.3,0.5,0.7,1.0,1.5").split(",")) grid.add(ScoreFusion.relativeScore(Double.parseDouble(w)));
         Path work = Files.createTempDirectory("fusionbench-");
         List<Suite> suites = new ArrayList<>();
         try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
@@ -63,7 +63,7 @@ public final class FusionBench {
                     row(s, store, SearchMode.BM25, "bm25");
                     row(s, store, SearchMode.DENSE, "dense");
                 }
-                for (HybridFusion f : grid) {
+                for (ScoreFusion f : grid) {
                     try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(s.index(), embedder.info().id(), embedder.info().dimension(),
                             LuceneStoreOptions.DEFAULTS.withFusion(f))) {
                         row(s, store, SearchMode.HYBRID, "hybrid " + f);

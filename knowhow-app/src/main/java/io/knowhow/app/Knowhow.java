@@ -7,6 +7,7 @@ import io.knowhow.app.config.KnowhowConfig;
 import io.knowhow.app.config.StoreSettings;
 import io.knowhow.app.config.TunedSettings;
 import io.knowhow.app.store.StoreProviders;
+import io.knowhow.app.store.StoreTarget;
 import io.knowhow.app.tune.Tuning;
 import io.knowhow.core.chunk.SentenceChunker;
 import io.knowhow.core.ingest.IngestListener;
@@ -36,6 +37,7 @@ import io.knowhow.core.port.StoreMaintenance;
 import io.knowhow.core.port.StoreProvider;
 import io.knowhow.core.port.TokenCounter;
 import io.knowhow.core.port.UnreadableDocumentException;
+import io.knowhow.core.port.VectorSource;
 import io.knowhow.core.rag.AskOptions;
 import io.knowhow.core.rag.KnowledgeBase;
 import io.knowhow.core.rag.Strategy;
@@ -334,6 +336,62 @@ public final class Knowhow implements AutoCloseable {
             staged.swapIn();
         }
         return new ReindexResult(done, old.embedderId(), target.embedderId(), true);
+    }
+
+    /**
+     * Copies this knowledge base — every source's manifest entry and its chunks with their vectors — into another
+     * store ({@code knowhow migrate --to solr://...}, or back with {@code --to lucene}), built beside whatever is
+     * at the target and swapped in only when complete. The vectors are copied when the current store can hand
+     * them back ({@link VectorSource}); otherwise the stored chunk texts are embedded again with the configured
+     * model, which must then be the one the knowledge base was built with. The current store is held for writing
+     * meanwhile, so nothing changes under the copy; it is left as it was, and this knowledge base's configuration
+     * is not changed (see {@link StoreTarget#configuration()} for the settings that switch it over).
+     */
+    public MigrateResult migrate(StoreTarget target, ReindexListener listener) {
+        StoreIdentity identity = storeProvider().existing(location()).orElseThrow(() ->
+                new IllegalArgumentException("no knowledge base at " + kbDir + " to migrate: run `knowhow ingest PATH` first"));
+        StoreProvider to = StoreProviders.forKind(target.kind());
+        if (to.kind().equals(storeProvider().kind()) && target.location().equals(location()))
+            throw new IllegalArgumentException("the knowledge base is already in that store (" + target.kind() + "): give another --to address");
+        closeReading();
+        long sourcesDone = 0, chunksDone = 0;
+        boolean copied;
+        Duration wait = StoreSettings.fromConfig(config).writeWait();
+        try (KnowledgeStore from = storeProvider().openForWriting(location(), identity, wait);
+             StoreProvider.StagedStore staged = to.buildBeside(target.location(), identity, wait)) {
+            copied = from instanceof VectorSource;
+            if (!copied && !identity.equals(StoreIdentity.of(embedder().info())))
+                throw new IncompatibleKnowledgeBaseException("the " + storeProvider().kind() + " store cannot hand back its vectors, and the configured "
+                        + "embedder (" + embedder().info().id() + ") is not the one it was built with (" + identity.embedderId()
+                        + "), so they cannot be recomputed: set embedder.model back, or run `knowhow reindex` first");
+            List<SourceRecord> sources = from.sources();
+            listener.started(sources.stream().mapToLong(SourceRecord::chunkCount).sum());
+            List<SourceUpdate> batch = new ArrayList<>();
+            int batchChunks = 0;
+            for (SourceRecord source : sources) {
+                List<EmbeddedChunk> chunks = copied ? ((VectorSource) from).embeddedChunks(source.source()) : reembed(from.chunks(source.source()));
+                batch.add(new SourceUpdate(source, chunks));
+                batchChunks += chunks.size();
+                chunksDone += chunks.size();
+                sourcesDone++;
+                if (batch.size() >= Ingestor.BATCH_MAX_FILES || batchChunks >= Ingestor.BATCH_MAX_CHUNKS) {
+                    staged.store().replaceSources(batch);
+                    batch = new ArrayList<>();
+                    batchChunks = 0;
+                }
+                listener.progressed(chunksDone);
+            }
+            if (!batch.isEmpty()) staged.store().replaceSources(batch);
+            staged.swapIn();
+        }
+        return new MigrateResult(to.kind(), sourcesDone, chunksDone, copied);
+    }
+
+    private List<EmbeddedChunk> reembed(List<Chunk> stored) {
+        List<float[]> vectors = embedder().embedAll(stored.stream().map(Ingestor::embeddingText).toList());
+        List<EmbeddedChunk> embedded = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) embedded.add(new EmbeddedChunk(stored.get(i), vectors.get(i)));
+        return embedded;
     }
 
     // ---- behaviour

@@ -38,6 +38,18 @@ public final class ConfigKeys {
     public static final ConfigKey STORE_READER_CHECK_MS = key("store.reader-check-ms", new Whole(0, 3_600_000), "0",
             "how often a reader looks for a newer commit of another process, in milliseconds; 0 checks before every read (one stat)");
 
+    // ---- SolrCloud (store.kind solr; read by the store's SolrSettings, typed here so `config set` can check them)
+    public static final ConfigKey SOLR_ZK_HOSTS = key("solr.zk-hosts", new Text(), null,
+            "ZooKeeper addresses of the SolrCloud cluster with its chroot, e.g. zk1:2181,zk2:2181/solr (a dev cluster from `bin/solr start -c`: localhost:9983); or set solr.urls");
+    public static final ConfigKey SOLR_URLS = key("solr.urls", new Text(), null,
+            "comma-separated Solr base URLs (http://solr1:8983/solr,...), used when solr.zk-hosts is not set");
+    public static final ConfigKey SOLR_COLLECTION = key("solr.collection", new Text(), null,
+            "the knowledge base's name in the cluster: an alias knowhow points at its collection NAME_N; default: made from the knowledge-base directory's name; set it when several machines share one knowledge base");
+    public static final ConfigKey SOLR_SHARDS = key("solr.shards", new Whole(1, 4096), "1",
+            "shards of a collection knowhow creates (docs/scaling.md: about 10-20 million chunks per shard)");
+    public static final ConfigKey SOLR_REPLICAS = key("solr.replicas", new Whole(1, 64), "1",
+            "replicas of each shard of a collection knowhow creates; 2 or more keep search and ingest going when a node is lost");
+
     // ---- embedding and chunking
     public static final ConfigKey EMBEDDER_MODEL = key("embedder.model", new Text(), "all-minilm-l6-v2-q",
             "all-minilm-l6-v2-q, bge-small-en-v1.5-q, or a directory from `knowhow tune --task embed`; change it, then run `knowhow reindex`");

@@ -1,6 +1,7 @@
 package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.SearchRequest;
+import io.knowhow.core.retrieval.ScoreFusion;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -114,9 +115,23 @@ final class ChunkSearch implements Closeable {
                             }
                         }, pool);
                 TopDocs semantic = dense(searcher, request.vector(), filter, n);
-                yield hits(searcher, options.fusion().fuse(k, join(lexical), semantic));
+                yield hits(searcher, fuse(k, join(lexical), semantic));
             }
         };
+    }
+
+    /** The fused top {@code k} of the two lists by core's {@link ScoreFusion} (the Solr store fuses with the same numbers); ties to the lower document. */
+    private TopDocs fuse(int k, TopDocs bm25, TopDocs dense) {
+        List<ScoreFusion.Scored<Integer>> fused = options.fusion().fuse(k, scored(bm25), scored(dense));
+        ScoreDoc[] docs = new ScoreDoc[fused.size()];
+        for (int i = 0; i < docs.length; i++) docs[i] = new ScoreDoc(fused.get(i).id(), (float) fused.get(i).score());
+        return new TopDocs(new TotalHits(docs.length, TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO), docs);
+    }
+
+    private static List<ScoreFusion.Scored<Integer>> scored(TopDocs top) {
+        List<ScoreFusion.Scored<Integer>> list = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) list.add(new ScoreFusion.Scored<>(sd.doc, sd.score));
+        return list;
     }
 
     /**

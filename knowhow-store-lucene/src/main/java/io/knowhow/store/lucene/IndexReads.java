@@ -1,6 +1,7 @@
 package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
@@ -8,6 +9,10 @@ import io.knowhow.core.model.SourceChange;
 import io.knowhow.core.model.SourceRecord;
 import io.knowhow.core.port.StoreIdentity;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -70,6 +75,29 @@ final class IndexReads {
         List<Chunk> chunks = access.read(s -> all(s, FilterQueries.ofKind(KIND_CHUNK, source), IndexLayout::toChunk));
         chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         return chunks;
+    }
+
+    /** The chunks of one source with their stored float vectors, in order: a migration copies them without re-embedding. */
+    List<EmbeddedChunk> embeddedChunks(String source) {
+        Objects.requireNonNull(source, "source");
+        List<EmbeddedChunk> out = access.read(searcher -> {
+            Query q = FilterQueries.ofKind(KIND_CHUNK, source);
+            int count = searcher.count(q);
+            List<EmbeddedChunk> list = new ArrayList<>(count);
+            if (count == 0) return list;
+            StoredFields stored = searcher.storedFields();
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (ScoreDoc sd : searcher.search(q, count).scoreDocs) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexLayout.VECTOR);
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                it.advance(sd.doc - leaf.docBase);
+                list.add(new EmbeddedChunk(IndexLayout.toChunk(stored.document(sd.doc)), values.vectorValue(it.index()).clone()));
+            }
+            return list;
+        });
+        out.sort(Comparator.comparingInt(e -> e.chunk().ordinal()));
+        return out;
     }
 
     List<SourceChange> changes() {

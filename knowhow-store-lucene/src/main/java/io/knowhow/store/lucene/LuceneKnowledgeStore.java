@@ -13,6 +13,7 @@ import io.knowhow.core.port.KnowledgeBaseBusyException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.port.VectorSource;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -58,7 +59,7 @@ import static io.knowhow.store.lucene.IndexLayout.sourceTerm;
  * <p>The on-disk layout is described field by field in {@link IndexLayout}; searching in
  * {@link ChunkSearch}.
  */
-public final class LuceneKnowledgeStore implements KnowledgeStore {
+public final class LuceneKnowledgeStore implements KnowledgeStore, VectorSource {
     /** Version of the on-disk layout, recorded in every commit. */
     public static final int FORMAT_VERSION = IndexLayout.FORMAT_VERSION;
 
@@ -326,6 +327,11 @@ public final class LuceneKnowledgeStore implements KnowledgeStore {
     @Override
     public List<SourceChange> changes() {
         return reads.changes();
+    }
+
+    @Override
+    public List<EmbeddedChunk> embeddedChunks(String source) {
+        return reads.embeddedChunks(source);
     }
 
     /** Closes the index; later calls throw {@link IllegalStateException}. Closing twice does nothing. */

@@ -1,6 +1,7 @@
 package io.knowhow.store.lucene;
 
 import io.knowhow.core.model.Chunk;
+import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Hit;
 import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.model.SourceChange;
@@ -9,6 +10,7 @@ import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import io.knowhow.core.port.ReadableKnowledgeStore;
 import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.port.VectorSource;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
@@ -33,7 +35,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe. Close it to release the index files.
  */
-public final class LuceneReadableKnowledgeStore implements ReadableKnowledgeStore {
+public final class LuceneReadableKnowledgeStore implements ReadableKnowledgeStore, VectorSource {
     /** How often a read checks for a newer commit by default: on every read (usually one {@code stat}, a few µs). */
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ZERO;
 
@@ -163,6 +165,11 @@ public final class LuceneReadableKnowledgeStore implements ReadableKnowledgeStor
     @Override
     public List<SourceChange> changes() {
         return reads.changes();
+    }
+
+    @Override
+    public List<EmbeddedChunk> embeddedChunks(String source) {
+        return reads.embeddedChunks(source);
     }
 
     /** Releases the index files; later calls throw {@link IllegalStateException}. Closing twice does nothing. */

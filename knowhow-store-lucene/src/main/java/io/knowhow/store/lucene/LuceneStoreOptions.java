@@ -1,5 +1,6 @@
 package io.knowhow.store.lucene;
 
+import io.knowhow.core.retrieval.ScoreFusion;
 import java.util.Objects;
 
 /**
@@ -30,10 +31,10 @@ import java.util.Objects;
  * @param denseCandidates how many neighbours a dense search collects before keeping the best k (at least
  *                        k). Lucene uses this number as the search's beam width too, so it is the knob
  *                        between recall and latency; all of them are rescored with the float vectors.
- * @param fusion          how hybrid search merges the BM25 and vector lists (see {@link HybridFusion}); a
+ * @param fusion          how hybrid search merges the BM25 and vector lists (see {@link ScoreFusion}); a
  *                        search setting only, so one index can be opened with any
  */
-public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates, HybridFusion fusion) {
+public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates, ScoreFusion fusion) {
     /** Most one search may ask Lucene for; far past the point where more candidates stop helping. */
     static final int MAX_CANDIDATES = 10_000;
 
@@ -44,7 +45,7 @@ public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates,
      * vs 0.674 (RRF 0.727). Equal weights rather than the grid's best per set, so the choice is not fitted
      * to the test questions.
      */
-    static final HybridFusion DEFAULT_FUSION = HybridFusion.relativeScore(1.0);
+    static final ScoreFusion DEFAULT_FUSION = ScoreFusion.DEFAULT;
 
     public static final LuceneStoreOptions DEFAULTS = new LuceneStoreOptions(VectorFormat.FLOAT32, 200, DEFAULT_FUSION);
 
@@ -68,7 +69,7 @@ public record LuceneStoreOptions(VectorFormat vectorFormat, int denseCandidates,
         return new LuceneStoreOptions(vectorFormat, candidates, fusion);
     }
 
-    public LuceneStoreOptions withFusion(HybridFusion f) {
+    public LuceneStoreOptions withFusion(ScoreFusion f) {
         return new LuceneStoreOptions(vectorFormat, denseCandidates, f);
     }
 }

@@ -1,5 +1,6 @@
 package io.knowhow.store.lucene;
 
+import io.knowhow.core.retrieval.ScoreFusion;
 import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Filter;
@@ -189,8 +190,8 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
         List<Hit> hybrid = store.retrieve(request(SearchMode.HYBRID, query, 3, Filter.NONE));
         assertThat(hybrid.getFirst().chunk()).isEqualTo(chunks.getFirst());
         // first in both lists: BM25 weight 1 plus the dense weight, each over (60 + 1) for RRF, each normalised to 1 for relative scores
-        HybridFusion fusion = LuceneStoreOptions.DEFAULTS.fusion();
-        double top = (1 + fusion.denseWeight()) / (fusion.method() == HybridFusion.Method.RRF ? HybridFusion.RRF_K + 1 : 1);
+        ScoreFusion fusion = LuceneStoreOptions.DEFAULTS.fusion();
+        double top = (1 + fusion.denseWeight()) / (fusion.method() == ScoreFusion.Method.RRF ? ScoreFusion.RRF_K + 1 : 1);
         assertThat(hybrid.getFirst().score()).isCloseTo(top, within(1e-6));
         assertThat(store.retrieve(request(SearchMode.BM25, query, 1, Filter.NONE)).getFirst().score()).isGreaterThan(0);
     }
