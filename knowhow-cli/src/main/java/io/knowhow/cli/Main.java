@@ -24,7 +24,7 @@ import java.util.Map;
                 "", "Knowledge base: --kb DIR, else $KNOWHOW_HOME, else ./.knowhow"},
         subcommands = {IngestCommand.class, AskCommand.class, SearchCommand.class, DeleteCommand.class,
                 SourcesCommand.class, ReindexCommand.class, CheckCommand.class, BackupCommand.class, TuneCommand.class, ClassifyCommand.class, ExtractCommand.class,
-                ConfigCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                ConfigCommand.class, ServeCommand.class, KeysCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  knowhow ingest docs/ --tag handbook", "  knowhow ask \"How do I reset my password?\"",
                 "  knowhow search \"password reset\" --mode bm25 --json",
                 "  knowhow tune pairs.jsonl --base ~/models/SmolLM2-135M-Instruct && knowhow ask \"...\" --strategy tuned-rag", "  knowhow demo",
