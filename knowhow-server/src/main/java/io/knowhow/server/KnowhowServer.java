@@ -190,6 +190,9 @@ public final class KnowhowServer implements AutoCloseable {
         int status = 500;
         try {
             if (closed) throw ApiException.busy("the server is shutting down", 5);
+            if (loopback && !loopbackHost(ex.getRequestHeaders().getFirst("Host")))
+                // DNS rebinding: a web page whose name resolves to 127.0.0.1 must not read a loopback server.
+                throw new ApiException(421, "misdirected_request", "this server answers only to localhost, 127.0.0.1 or [::1] in the Host header");
             List<String> segments = segments(ex.getRequestURI().getRawPath());
             Route route = null;
             Map<String, String> params = Map.of();
@@ -287,6 +290,16 @@ public final class KnowhowServer implements AutoCloseable {
             out.add(d);
         }
         return out;
+    }
+
+    /** Whether a Host header names this machine's loopback (with or without a port). */
+    static boolean loopbackHost(String host) {
+        if (host == null) return true; // HTTP/1.0 clients send none; no browser omits it
+        String h = host.strip().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) return h.startsWith("[::1]");
+        int colon = h.lastIndexOf(':');
+        if (colon >= 0) h = h.substring(0, colon);
+        return h.equals("localhost") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static boolean isLoopback(String host) {
