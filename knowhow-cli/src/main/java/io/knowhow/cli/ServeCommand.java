@@ -46,6 +46,9 @@ final class ServeCommand extends KbCommand {
         out().flush();
         server.warmUp();
         stopped.await();
+        // Only the hook ends the wait, so the JVM is exiting and has closed the knowledge base: returning would close it
+        // again and call System.exit, which blocks while hooks run. Park until the JVM halts.
+        Thread.sleep(Long.MAX_VALUE);
         return 0;
     }
 }

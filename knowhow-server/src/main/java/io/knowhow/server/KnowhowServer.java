@@ -165,7 +165,8 @@ public final class KnowhowServer implements AutoCloseable {
         try {
             return f.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
+            // Not interrupted: an interrupt inside Lucene or ONNX Runtime can close shared file channels. It finishes unseen.
+            f.cancel(false);
             throw new ApiException(504, "timeout", "the request took longer than " + settings.requestTimeout().toSeconds()
                     + " s (server.request-timeout-seconds)");
         } catch (ExecutionException e) {

@@ -67,6 +67,10 @@ final class OpenAiRoutes {
     }
 
     private void chat(Call c) throws Exception {
+        String ct = c.contentType().orElse("").toLowerCase(Locale.ROOT);
+        // JSON only, as every OpenAI client sends it: a cross-site form or text/plain post cannot reach the endpoint.
+        if (!ct.startsWith("application/json"))
+            throw new ApiException(415, "unsupported_media_type", "send the body as application/json (got Content-Type " + (ct.isEmpty() ? "none" : ct) + ")");
         JsonNode body = Json.tree(c.body());
         String model = body.path("model").asText("");
         if (model.isBlank()) throw ApiException.badRequest("field 'model' is required: one of GET /v1/models, e.g. " + modelName(Strategy.RAG));
