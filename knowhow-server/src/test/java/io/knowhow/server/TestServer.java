@@ -123,13 +123,18 @@ final class TestServer implements AutoCloseable {
 
     /** A multipart upload of (client file name → content) plus form fields. */
     Response upload(String key, String path, Map<String, String> files, Map<String, String> fields) throws Exception {
+        return upload(key, path, files, fields, "file");
+    }
+
+    /** A multipart upload whose file parts are named {@code fileField}. */
+    Response upload(String key, String path, Map<String, String> files, Map<String, String> fields, String fileField) throws Exception {
         String boundary = "----knowhowtest" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, String> f : fields.entrySet())
             body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, String> f : files.entrySet()) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + f.getKey().replace("\"", "\\\"")
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + f.getKey().replace("\"", "\\\"")
                     + "\"\r\nContent-Type: text/markdown\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             body.write(f.getValue().getBytes(StandardCharsets.UTF_8));
             body.write("\r\n".getBytes(StandardCharsets.UTF_8));
