@@ -228,10 +228,11 @@ final class ApiRoutes {
             throw e;
         }
         try {
-            unknownFields(form.fields().keySet(), Set.of("group", "tag", "public"));
+            unknownFields(form.fields().keySet(), Set.of("group", "tag", "public", "replace"));
             if (form.files().isEmpty())
                 throw ApiException.badRequest("the upload holds no file: send each file as a form part with a filename (e.g. field 'file')");
             boolean makePublic = flag(form.all("public"), "public");
+            boolean replace = form.all("replace").isEmpty() || flag(form.all("replace"), "replace");
             Set<String> groups = uploadGroups(p, split(form.all("group")), makePublic);
             Set<String> tags = split(form.all("tag"));
             List<Path> files = form.files().stream().map(Multipart.FilePart::stored).toList();
@@ -243,6 +244,8 @@ final class ApiRoutes {
             return server.jobs().submit(id, "ingest", p.name(), Jobs.Lane.WRITE, job -> {
                 ObjectNode report = runIngest(job, request);
                 report.set("uploads", uploaded);
+                ArrayNode replaced = report.putArray("replaced");
+                if (replace) replaceEarlierUploads(p, dir, groups, report).forEach(replaced::add);
                 return report;
             }, () -> deleteTree(dir));
         } catch (Throwable e) {
@@ -273,6 +276,41 @@ final class ApiRoutes {
         IngestRequest request = new IngestRequest(paths, tags.isEmpty() ? Optional.empty() : Optional.of(tags),
                 makePublic ? Optional.of(Set.of()) : groups.isEmpty() ? Optional.empty() : Optional.of(groups));
         return server.jobs().submit("ingest", p.name(), Jobs.Lane.WRITE, job -> runIngest(job, request), () -> {});
+    }
+
+    /**
+     * A file uploaded again replaces the earlier upload of the same name with the same groups (one the key may read):
+     * the new version is committed first, then the old one deleted, so a reader sees the old, both, or the new —
+     * each whole — and never neither. The old upload's file goes too.
+     */
+    private List<String> replaceEarlierUploads(Principal p, Path dir, Set<String> groups, ObjectNode report) {
+        Set<String> added = new java.util.HashSet<>();
+        for (JsonNode f : report.path("files"))
+            if (f.path("outcome").asText().equals("added")) added.add(Path.of(f.path("source").asText()).getFileName().toString());
+        if (added.isEmpty()) return List.of();
+        Path uploads = uploadsDir().toAbsolutePath().normalize();
+        List<String> old = kb.sources(p.reader()).stream()
+                .filter(r -> r.accessGroups().equals(groups))
+                .map(SourceRecord::source)
+                .filter(src -> {
+                    Path path = Path.of(src);
+                    return path.getParent() != null && uploads.equals(path.getParent().getParent()) && !path.getParent().equals(dir.toAbsolutePath().normalize())
+                            && added.contains(path.getFileName().toString());
+                }).toList();
+        if (old.isEmpty()) return List.of();
+        List<String> deleted = kb.delete(old, false).deleted();
+        for (String src : deleted) {
+            try {
+                Path file = Path.of(src);
+                Files.deleteIfExists(file);
+                try (Stream<Path> rest = Files.list(file.getParent())) {
+                    if (rest.findAny().isEmpty()) Files.deleteIfExists(file.getParent());
+                }
+            } catch (IOException e) {
+                // the source is gone from the knowledge base; a file left in its upload folder is harmless
+            }
+        }
+        return deleted;
     }
 
     private ObjectNode runIngest(Job job, IngestRequest request) {

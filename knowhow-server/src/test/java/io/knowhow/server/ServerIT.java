@@ -151,6 +151,25 @@ class ServerIT {
     }
 
     @Test
+    void uploadingAFileAgainReplacesTheEarlierUploadUnlessToldNotTo() throws Exception {
+        String key = s.keys.get("alpha");
+        TestServer.Response v1 = s.upload(key, "/api/ingest?wait=true", Map.of("policy.md", "# Policy\n\nThe Wombatrule says version one.\n"), Map.of());
+        String first = v1.json().path("job").path("result").path("uploads").get(0).path("source").asText();
+        TestServer.Response v2 = s.upload(key, "/api/ingest?wait=true", Map.of("policy.md", "# Policy\n\nThe Wombatrule says version two.\n"), Map.of());
+        assertThat(v2.json().path("job").path("result").path("replaced").toString()).contains(first);
+        assertThat(Files.exists(Path.of(first))).isFalse();
+        TestServer.Response hits = s.post(key, "/api/search", "{\"query\": \"Wombatrule\", \"k\": 10, \"mode\": \"bm25\"}");
+        assertThat(hits.json().path("hits")).hasSize(1);
+        assertThat(hits.body()).contains("version two").doesNotContain("version one");
+        // Another group's file of the same name is not replaced, nor is one uploaded with replace=false.
+        TestServer.Response beta = s.upload(s.keys.get("beta"), "/api/ingest?wait=true", Map.of("policy.md", "# Policy\n\nThe Wombatrule of beta.\n"), Map.of());
+        assertThat(beta.json().path("job").path("result").path("replaced")).isEmpty();
+        TestServer.Response keep = s.upload(key, "/api/ingest?wait=true", Map.of("policy.md", "# Policy\n\nThe Wombatrule says version three.\n"), Map.of("replace", "false"));
+        assertThat(keep.json().path("job").path("result").path("replaced")).isEmpty();
+        assertThat(s.post(key, "/api/search", "{\"query\": \"Wombatrule\", \"k\": 10, \"mode\": \"bm25\"}").json().path("hits")).hasSize(2);
+    }
+
+    @Test
     void aCutUploadIs400AndKeepsNothing() throws Exception {
         List<String> before = sources();
         byte[] cut = ("--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.md\"\r\n\r\nhalf a file").getBytes();
