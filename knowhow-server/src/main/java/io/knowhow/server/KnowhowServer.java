@@ -17,7 +17,6 @@ import io.knowhow.server.jobs.Jobs;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -341,7 +340,4 @@ public final class KnowhowServer implements AutoCloseable {
         log.event("info", "stopped", "server stopped");
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }
