@@ -38,7 +38,7 @@ public final class Load {
                             .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"how do I rotate the keys?\"}")).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) lat.add((System.nanoTime() - t) / 1e6); else errors.incrementAndGet();
                 } catch (Exception e) {
-                    errors.incrementAndGet();
+                    if (errors.incrementAndGet() <= 3) System.err.println("error: " + e);
                 }
             }
         }));

@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code knowhow serve} under load: C concurrent clients asking for S seconds against a knowledge base of at least
  * 50,000 chunks (SQuAD v1.1 dev paragraphs + SciFact abstracts, cut into small chunks), with the extractive generator.
- * Four runs, each reporting requests, errors, throughput and p50/p99 latency: the same {@code ask} in-process (the
- * baseline), over HTTP, over HTTP while an ingest job of 1,000 documents runs, over HTTP while a fine-tuning job
- * (encoder classifier on a Banking77 sample) runs. The server runs in this JVM on loopback, its clients too.
+ * Runs, each reporting requests, errors, throughput and p50/p99 latency: the same {@code ask} in-process (the
+ * baseline) and over HTTP, alternated A B B A because the shared machine's load swings; then over HTTP while an ingest
+ * job of 1,000 documents runs, and while a fine-tuning job (encoder classifier on a Banking77 sample) runs. The server runs in this JVM on loopback, its clients too.
  *
  * <p>Run: {@code bench/run ServeBench [--data ../shared/data] [--work bench/target/serve] [--clients 16] [--seconds 60]
  * [--chunk-tokens 40]}. The knowledge base is built once and reused.
@@ -70,10 +70,7 @@ public final class ServeBench {
             long chunks = kb.sources(Reader.unrestricted()).stream().mapToLong(SourceRecord::chunkCount).sum();
             System.out.printf(Locale.ROOT, "knowledge base %s: %,d sources, %,d chunks%n", kbDir, kb.sources(Reader.unrestricted()).size(), chunks);
             System.out.println("load before: " + uptime());
-            kb.ask(questions.get(0), AskRequest.by(Reader.anonymous()));
-            runs.add(load("in-process ask", clients, 10, questions, q -> kb.ask(q, AskRequest.by(Reader.anonymous())) != null, ""));
-            runs.set(0, load("in-process ask", clients, seconds, questions, q -> kb.ask(q, AskRequest.by(Reader.anonymous())) != null, uptime()));
-
+            Probe inProcess = q -> kb.ask(q, AskRequest.by(Reader.anonymous())) != null;
             ServerSettings settings = ServerSettings.fromConfig(kb.config()).withHost("127.0.0.1").withPort(0).withRatePerMinute(0);
             long t0 = System.nanoTime();
             KnowhowServer server = KnowhowServer.start(kb, settings, new PrintStream(Files.newOutputStream(work.resolve("server.log"))));
@@ -88,35 +85,44 @@ public final class ServeBench {
                 HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
                 return resp.statusCode() == 200 && resp.body().startsWith("{\"answer\"");
             };
-            load("http warm-up", clients, 10, questions, viaHttp, "");
-            runs.add(load("HTTP POST /api/ask", clients, seconds, questions, viaHttp, uptime()));
+            load("in-process warm-up", clients, 15, questions, inProcess);
+            load("HTTP warm-up", clients, 15, questions, viaHttp);
+            // Other workers share the machine and its load swings within a minute: in-process and HTTP runs alternate
+            // (A B B A) and the ratio is taken over both pairs.
+            runs.add(load("in-process ask (1)", clients, seconds, questions, inProcess));
+            runs.add(load("HTTP POST /api/ask (1)", clients, seconds, questions, viaHttp));
+            runs.add(load("HTTP POST /api/ask (2)", clients, seconds, questions, viaHttp));
+            runs.add(load("in-process ask (2)", clients, seconds, questions, inProcess));
 
             Path batch = work.resolve("ingest-1000");
             writeIngestBatch(squad, batch);
             String job = submit(http, server.uri().resolve("api/ingest"), adminKey, "{\"paths\": [\"" + batch.toAbsolutePath() + "\"], \"public\": true}");
-            Run during = load("HTTP ask during an ingest of 1,000 documents", clients, seconds, questions, viaHttp, uptime());
+            Run during = load("HTTP ask during an ingest of 1,000 documents", clients, seconds, questions, viaHttp);
             runs.add(new Run(during.name(), during.ok(), during.errors(), during.seconds(), during.p50(), during.p99(),
                     during.note() + "; ingest job " + jobState(http, server.uri(), adminKey, job)));
             awaitJob(http, server.uri(), adminKey, job);
 
             Path csv = work.resolve("banking77-sample.csv");
+            deleteTree(kbDir.resolve("classifiers"));
             List<String> lines = Files.readAllLines(data.resolve("banking77/train.csv"));
             Files.write(csv, lines.subList(0, Math.min(lines.size(), 3001)));
             String tune = submit(http, server.uri().resolve("api/tune"), adminKey, "{\"task\": \"classify\", \"data\": \"" + csv.toAbsolutePath()
                     + "\", \"method\": \"frozen\", \"epochs\": 3, \"activate\": false}");
-            Run tuning = load("HTTP ask during a fine-tuning job (classify, 3,000 rows)", clients, seconds, questions, viaHttp, uptime());
+            Run tuning = load("HTTP ask during a fine-tuning job (classify, 3,000 rows)", clients, seconds, questions, viaHttp);
             runs.add(new Run(tuning.name(), tuning.ok(), tuning.errors(), tuning.seconds(), tuning.p50(), tuning.p99(),
                     tuning.note() + "; tune job " + jobState(http, server.uri(), adminKey, tune)));
             awaitJob(http, server.uri(), adminKey, tune);
             server.close();
         }
         System.out.printf(Locale.ROOT, "%n## knowhow serve under load: %d clients, %d s per run, extractive generator%n%n", clients, seconds);
-        System.out.println("| run | requests ok | errors | req/s | p50 ms | p99 ms | machine load (uptime) |");
+        System.out.println("| run | requests ok | errors | req/s | p50 ms | p99 ms | load average (1, 5, 15 min) at start → end |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Run r : runs)
             System.out.printf(Locale.ROOT, "| %s | %,d | %d | %.1f | %.1f | %.1f | %s |%n", r.name(), r.ok(), r.errors(), r.throughput(), r.p50(), r.p99(), r.note());
-        System.out.printf(Locale.ROOT, "%nServer throughput / in-process throughput: %.2f; p50 ratio %.2f%n",
-                runs.get(1).throughput() / runs.get(0).throughput(), runs.get(1).p50() / runs.get(0).p50());
+        double ip = (runs.get(0).ok() + runs.get(3).ok()) / (runs.get(0).seconds() + runs.get(3).seconds());
+        double hp = (runs.get(1).ok() + runs.get(2).ok()) / (runs.get(1).seconds() + runs.get(2).seconds());
+        System.out.printf(Locale.ROOT, "%nHTTP throughput / in-process throughput over both pairs: %.2f; p50 ratios %.2f and %.2f%n",
+                hp / ip, runs.get(1).p50() / runs.get(0).p50(), runs.get(2).p50() / runs.get(3).p50());
     }
 
     @FunctionalInterface
@@ -124,7 +130,8 @@ public final class ServeBench {
         boolean ask(String question) throws Exception;
     }
 
-    static Run load(String name, int clients, int seconds, List<String> questions, Probe probe, String note) throws InterruptedException {
+    static Run load(String name, int clients, int seconds, List<String> questions, Probe probe) throws InterruptedException {
+        String before = uptime();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong errors = new AtomicLong();
@@ -148,9 +155,9 @@ public final class ServeBench {
         for (Thread t : threads) t.join();
         double elapsed = (System.nanoTime() - start) / 1e9;
         double[] lat = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-        Run r = new Run(name, lat.length, errors.get(), elapsed, Metrics.percentile(lat, 50), Metrics.percentile(lat, 99), note);
+        Run r = new Run(name, lat.length, errors.get(), elapsed, Metrics.percentile(lat, 50), Metrics.percentile(lat, 99), before + " → " + uptime());
         System.out.printf(Locale.ROOT, "%s: %,d ok, %d errors, %.1f req/s, p50 %.1f ms, p99 %.1f ms (%s)%n", name, r.ok(), r.errors(),
-                r.throughput(), r.p50(), r.p99(), uptime());
+                r.throughput(), r.p50(), r.p99(), r.note());
         return r;
     }
 
@@ -169,6 +176,8 @@ public final class ServeBench {
     }
 
     /** 1,000 new documents: SQuAD paragraphs under new names, so each is an addition. */
+    static final long RUN = System.currentTimeMillis();
+
     static void writeIngestBatch(Squad squad, Path dir) throws IOException {
         if (Files.exists(dir)) try (var w = Files.walk(dir)) {
             for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -176,7 +185,15 @@ public final class ServeBench {
         Files.createDirectories(dir);
         for (int i = 0; i < 1000; i++) {
             Squad.Paragraph p = squad.paragraphs().get(i % squad.paragraphs().size());
-            Files.writeString(dir.resolve("batch-" + i + ".txt"), "Batch document " + i + ". " + p.context());
+            // A new first line each run: on a second run the 1,000 files are replaced (the same work) rather than unchanged.
+            Files.writeString(dir.resolve("batch-" + i + ".txt"), "Batch document " + i + " of run " + RUN + ". " + p.context());
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var w = Files.walk(dir)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 
@@ -215,7 +232,7 @@ public final class ServeBench {
         try {
             String s = Files.readString(Path.of("/proc/loadavg")).strip();
             String[] f = s.split(" ");
-            return "load " + f[0] + " " + f[1] + " " + f[2];
+            return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException e) {
             return "load ?";
         }
