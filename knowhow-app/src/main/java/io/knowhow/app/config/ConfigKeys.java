@@ -85,6 +85,26 @@ public final class ConfigKeys {
     public static final ConfigKey EXTRACTOR_MODEL = key("extractor.model", new Directory(), null,
             "extractor directory used by `knowhow extract` (set by `knowhow tune --task extract`)");
 
+    // ---- knowhow serve (the HTTP server; see docs/security.md)
+    public static final ConfigKey SERVER_HOST = key("server.host", new Text(), "127.0.0.1",
+            "address `knowhow serve` listens on; an address other than loopback needs at least one API key (`knowhow keys create`)");
+    public static final ConfigKey SERVER_PORT = key("server.port", new Whole(0, 65_535), "8080",
+            "port `knowhow serve` listens on (0 picks a free one)");
+    public static final ConfigKey SERVER_MAX_BODY_BYTES = key("server.max-body-bytes", new Whole(1024, 64L << 20), "1048576",
+            "largest JSON request body the server reads; larger ones get 413");
+    public static final ConfigKey SERVER_MAX_UPLOAD_BYTES = key("server.max-upload-bytes", new Whole(1024, Long.MAX_VALUE), "104857600",
+            "largest upload request (all its files together); larger ones get 413 and nothing of them is kept");
+    public static final ConfigKey SERVER_RATE_LIMIT = key("server.rate-limit-per-minute", new Whole(0, 10_000_000), "600",
+            "requests a minute one API key (or one address without a key) may make, in bursts up to the same number; more get 429 with Retry-After; 0 turns the limit off");
+    public static final ConfigKey SERVER_REQUEST_TIMEOUT = key("server.request-timeout-seconds", new Whole(1, 86_400), "120",
+            "longest an ask, search or chat completion may take before the server answers 504 (streamed answers are bounded by llm.deadline-seconds)");
+    public static final ConfigKey SERVER_MAX_QUEUED_JOBS = key("server.max-queued-jobs", new Whole(1, 10_000), "16",
+            "most ingest jobs waiting at once; more get 503 with Retry-After");
+    public static final ConfigKey SERVER_SHUTDOWN_SECONDS = key("server.shutdown-seconds", new Whole(0, 3600), "30",
+            "on SIGTERM or Ctrl-C, how long requests in flight and the running ingest job get to finish before they are stopped");
+    public static final ConfigKey SERVER_LOG_QUESTIONS = key("server.log-questions", new Choice(List.of("false", "true")), "false",
+            "whether the JSON request log carries the question text (off by default: questions may hold personal data)");
+
     // ---- an OpenAI-compatible LLM (read by LlmSettings; typed here so `config set` can check them)
     static {
         Map<String, ValueType> llmTypes = new LinkedHashMap<>();

@@ -16,6 +16,8 @@ enum AnswerType {
             + "weekdays?|weekends?|daily|weekly|monthly|yearly|annually|morning|evening|night|noon|midnight|today|tomorrow|yesterday|"
             + "century|centuries|decade|era|age|spring|summer|autumn|fall|winter|before|after|during|until|since|when|ago|"
             + "once|first|last|early|late|later|recently|then|now|year|years|month|months|week|weeks|day|days|hours?|minutes?)\\b"
+            // Weekdays as habits: "served on Fridays"
+            + "|(?i)\\b(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|mornings|evenings|nights|afternoons)\\b"
             // Clock times in words: "opens at eight", "closes by ten o'clock", "half past nine"
             + "|(?i)\\b(?:at|by|from|until|till|before|after)\\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b"
             + "|(?i)o'clock|\\bhalf\\s+past\\b|\\bquarter\\s+(?:past|to)\\b|\\b[ap]\\.?m\\.?(?=\\s|$|[,;.])"

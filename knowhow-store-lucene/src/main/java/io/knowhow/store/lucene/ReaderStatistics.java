@@ -50,7 +50,7 @@ import static io.knowhow.store.lucene.IndexLayout.CONTENT;
  *       not use it, and counting it would mean decoding every frequency.
  * </ul>
  *
- * <p>Cost ({@code bench/run StoreBench}, docs/security-notes-store.md): computing the readable set and
+ * <p>Cost ({@code bench/run StoreBench}, docs/security.md): computing the readable set and
  * lengths once per commit and reader, tens of milliseconds at 100,000 chunks; then per query a fraction of a
  * millisecond more than Lucene's statistics at 100,000 chunks, most of it gone once the query's words are
  * cached.
