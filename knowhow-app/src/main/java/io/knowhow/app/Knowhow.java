@@ -43,6 +43,7 @@ import io.knowhow.core.rag.KnowledgeBase;
 import io.knowhow.core.rag.Strategy;
 import io.knowhow.embed.onnx.BundledModel;
 import io.knowhow.embed.onnx.OnnxEmbedder;
+import io.knowhow.ingest.ParseLimits;
 import io.knowhow.ingest.SourceFiles;
 import io.knowhow.ingest.TikaDocumentParser;
 import io.knowhow.llm.extractive.ExtractiveGenerator;
@@ -56,6 +57,7 @@ import io.knowhow.tuneencoder.embed.TunedEmbedder;
 import io.knowhow.tuneencoder.extract.Extractor;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +92,7 @@ public final class Knowhow implements AutoCloseable {
     private final Path kbDir;
     private final KnowhowConfig config;
     private final Consumer<String> notices;
-    private final TikaDocumentParser parser = new TikaDocumentParser();
+    private final TikaDocumentParser parser;
     private StoreProvider storeProvider;
     private Embedder embedder;
     private OnnxEmbedder tokenizerModel;
@@ -104,6 +106,8 @@ public final class Knowhow implements AutoCloseable {
             throw new IllegalArgumentException("the knowledge base " + this.kbDir + " is a file, not a directory: pass --kb DIR with a directory");
         this.config = KnowhowConfig.load(this.kbDir, environment);
         this.notices = notices;
+        this.parser = new TikaDocumentParser(new ParseLimits(config.longValue(ConfigKeys.INGEST_MAX_CHARS),
+                config.integer(ConfigKeys.INGEST_MAX_COMPRESSION_RATIO), config.longValue(ConfigKeys.INGEST_MAX_UNZIPPED_BYTES)));
     }
 
     /** Opens the knowledge base in {@code kbDir} (created on the first ingest) with the process environment. */
@@ -159,22 +163,43 @@ public final class Knowhow implements AutoCloseable {
 
     /**
      * Ingests files and folders: unchanged files are skipped, changed ones replaced atomically, files gone
-     * from a given folder removed. A file that cannot be read is a failed result, never a thrown error.
+     * from a given folder removed. A file that cannot be read is a failed result, never a thrown error; what was left
+     * out (hidden, unread formats, links out of the named paths or in a loop, pipes) is a skipped one. Each file is
+     * ingested under its real path, symbolic links resolved, so one reached twice is ingested once.
      */
     public IngestReport ingest(IngestRequest request, IngestListener listener) {
         List<Path> files = new ArrayList<>();
         List<Path> folders = new ArrayList<>();
         List<IngestReport.FileResult> early = new ArrayList<>();
+        SourceFiles sourceFiles = new SourceFiles(parser::supports, request.followLinks());
+        List<Path> roots = new ArrayList<>();
         for (Path p : request.paths()) {
             try {
-                SourceFiles.Selection selection = new SourceFiles(parser::supports).expand(List.of(p));
-                if (Files.isDirectory(p)) folders.add(p);
-                files.addAll(selection.files());
-                for (SourceFiles.Skipped s : selection.skipped())
-                    early.add(new IngestReport.FileResult(IngestPlan.sourceKey(s.path()), IngestReport.Outcome.SKIPPED, 0, s.reason()));
+                Path real = SourceFiles.realPath(p);
+                roots.add(p);
+                // synced under its real path, as its files are keyed, so files gone from it are found again
+                if (Files.isDirectory(real)) folders.add(real);
             } catch (UnreadableDocumentException e) {
                 early.add(new IngestReport.FileResult(IngestPlan.sourceKey(p), IngestReport.Outcome.FAILED, 0, e.getMessage()));
             }
+        }
+        // expanded together: a link from one named folder into another stays inside the roots, and is followed
+        List<SourceFiles.Selection> selections = new ArrayList<>();
+        try {
+            selections.add(sourceFiles.expand(roots));
+        } catch (UnreadableDocumentException unlistable) { // a named folder cannot be listed: find which, keep the others
+            for (Path p : roots) {
+                try {
+                    selections.add(sourceFiles.expand(List.of(p)));
+                } catch (UnreadableDocumentException e) {
+                    early.add(new IngestReport.FileResult(IngestPlan.sourceKey(p), IngestReport.Outcome.FAILED, 0, e.getMessage()));
+                }
+            }
+        }
+        for (SourceFiles.Selection selection : selections) {
+            files.addAll(selection.files());
+            for (SourceFiles.Skipped s : selection.skipped())
+                early.add(new IngestReport.FileResult(IngestPlan.sourceKey(s.path()), IngestReport.Outcome.SKIPPED, 0, s.reason()));
         }
         IngestPlan plan = new IngestPlan(List.copyOf(new LinkedHashSet<>(files)), folders, request.tags(), request.groups(),
                 config.longValue(ConfigKeys.INGEST_MAX_FILE_BYTES));
@@ -286,14 +311,25 @@ public final class Knowhow implements AutoCloseable {
             List<String> stored = store.sources().stream().map(SourceRecord::source).toList();
             for (String given : names) {
                 String key = IngestPlan.sourceKey(Path.of(given));
+                String real = realKey(given); // ingest keys a file by its real path: docs/ may be a link
                 List<String> matches = stored.stream()
-                        .filter(s -> s.equals(key) || s.equals(given) || s.startsWith(key + File.separator)).toList();
+                        .filter(s -> s.equals(key) || s.equals(given) || s.startsWith(key + File.separator)
+                                || s.equals(real) || s.startsWith(real + File.separator)).toList();
                 if (matches.isEmpty()) unmatched.add(given);
                 for (String s : matches) if (store.deleteSource(s)) deleted.add(s);
             }
             if (purge) store.purgeDeleted();
             return new DeleteResult(deleted, unmatched);
         });
+    }
+
+    /** The source key of a path that exists, symbolic links resolved; its plain key when it does not (deleted already). */
+    private static String realKey(String given) {
+        try {
+            return Path.of(given).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return IngestPlan.sourceKey(Path.of(given));
+        }
     }
 
     /**

@@ -20,11 +20,14 @@ import java.util.Set;
 
 /** {@code knowhow ingest PATH...}: adds, updates or (for folders) syncs sources. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx .csv .tsv).",
+        description = {"Parse, chunk, embed and index files and folders (.txt .md .html .pdf .docx .xlsx .pptx .odt .rtf .epub .eml .csv .tsv).",
                 "Unchanged files are skipped; changed files replace their chunks atomically; files gone from an",
                 "ingested folder are removed. Hidden files and formats no parser reads are skipped and counted.",
                 "Tags and access groups stick: a file keeps them until --tag, --group or --public says otherwise, and a new",
                 "file in a restricted folder gets the groups its neighbours share.",
+                "Each file is ingested once, under its real path. Symbolic links leading out of the named files and folders,",
+                "link loops and named pipes are skipped and reported (--list-skipped); --follow-links follows every link.",
+                "Damaged files, zip bombs and files over the ingest.* limits fail by name (knowhow config keys).",
                 "Exit status 1 if any file failed (the others are still ingested)."})
 final class IngestCommand extends KbCommand {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "files or folders")
@@ -40,6 +43,10 @@ final class IngestCommand extends KbCommand {
 
     @Option(names = "--public", description = "make these files readable by everyone, removing their access groups")
     boolean makePublic;
+
+    @Option(names = "--follow-links", description = "also follow symbolic links that lead out of the named files and folders"
+            + " (without it they are skipped: a link to /etc/passwd in docs/ would publish it to every reader of docs/)")
+    boolean followLinks;
 
     @Option(names = "--json", description = "print the report as JSON (every file, skipped ones included)")
     boolean json;
@@ -64,6 +71,7 @@ final class IngestCommand extends KbCommand {
         if (!tags.isEmpty()) request = request.withTags(Set.copyOf(tags));
         if (!groups.isEmpty()) request = request.restrictedTo(Set.copyOf(groups));
         if (makePublic) request = request.makePublic();
+        if (followLinks) request = request.followingLinks();
         return request;
     }
 
@@ -77,7 +85,8 @@ final class IngestCommand extends KbCommand {
                 report.count(Outcome.REMOVED), report.count(Outcome.FAILED), report.count(Outcome.SKIPPED), report.chunksWritten(),
                 report.chunksWritten() / secs);
         if (!report.skipped().isEmpty() && !listSkipped)
-            out().println("(" + report.skipped().size() + " files skipped: hidden, or a format no parser reads; --list-skipped names them)");
+            out().println("(" + report.skipped().size() + " skipped: hidden, a format no parser reads, a link out of the named paths"
+                    + " or in a loop, a pipe or device; --list-skipped names them)");
     }
 
     /** A terminal progress bar over files; silent when output is not a terminal or is JSON. */

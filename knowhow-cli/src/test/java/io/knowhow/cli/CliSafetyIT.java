@@ -19,6 +19,25 @@ class CliSafetyIT {
     }
 
     @Test
+    void aLinkOutOfTheNamedFolderIsSkippedAndListedUntilFollowLinksIsGiven() throws Exception {
+        String kb = tmp.resolve("kb").toString();
+        Path docs = Files.createDirectories(tmp.resolve("docs"));
+        Path secret = Files.writeString(Files.createDirectories(tmp.resolve("private")).resolve("passwd.txt"), "root:x:0:0 the password file");
+        Files.writeString(docs.resolve("a.txt"), "The cafeteria opens at eight.");
+        Path link = Files.createSymbolicLink(docs.resolve("passwd.txt"), secret);
+
+        CommandRun listed = run("--kb", kb, "ingest", docs.toString(), "--list-skipped");
+        assertThat(listed.status()).isZero();
+        assertThat(listed.err()).contains("skipped: " + link + " (symbolic link to " + secret.toRealPath() + ", outside the folders");
+        JsonNode json = run("--kb", kb, "ingest", docs.toString(), "--json").json();
+        assertThat(json.toString()).contains("\"skipped\"").contains(link.toString());
+        assertThat(run("--kb", kb, "search", "password file", "--json").out()).doesNotContain("root:x:0:0");
+
+        assertThat(run("--kb", kb, "ingest", docs.toString(), "--follow-links").status()).isZero();
+        assertThat(run("--kb", kb, "search", "password file", "--json", "--all-groups").out()).contains("root:x:0:0");
+    }
+
+    @Test
     void theLlmKeyIsNeverPrintedByAnyCommandOrError() throws Exception {
         String kb = tmp.resolve("kb").toString();
         String key = "sk-live-DO-NOT-PRINT-4242";

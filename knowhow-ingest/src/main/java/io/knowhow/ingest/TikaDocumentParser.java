@@ -6,6 +6,7 @@ import io.knowhow.core.port.DocumentParser;
 import io.knowhow.core.port.UnreadableDocumentException;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.extractor.EmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.PagedText;
@@ -18,11 +19,16 @@ import org.apache.tika.parser.html.HtmlMapper;
 import org.apache.tika.parser.html.JSoupParser;
 import org.apache.tika.parser.microsoft.OfficeParser;
 import org.apache.tika.parser.microsoft.OfficeParserConfig;
+import org.apache.tika.parser.epub.EpubParser;
+import org.apache.tika.parser.mail.RFC822Parser;
 import org.apache.tika.parser.microsoft.ooxml.OOXMLParser;
+import org.apache.tika.parser.microsoft.rtf.RTFParser;
+import org.apache.tika.parser.odf.OpenDocumentParser;
 import org.apache.tika.parser.pdf.PDFParser;
 import org.apache.tika.parser.pdf.PDFParserConfig;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -36,23 +42,28 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 
 /**
- * Reads .txt, .md, .html, .pdf, .docx, .csv and .tsv files into {@link Document}s of cleaned text split
- * into sections by heading, using Apache Tika for HTML, PDF and DOCX, commonmark for Markdown and Commons
- * CSV for CSV/TSV. Tables (HTML, DOCX, GFM, CSV/TSV) become one paragraph per row whose cells carry their
- * column headers ({@link TableRows}). The document's language is detected from its text
- * ({@link LanguageDetection}), else taken from the format's metadata, else left empty.
+ * Reads .txt, .md, .html, .pdf, .docx, .xlsx, .pptx, .odt, .rtf, .epub, .eml, .csv and .tsv files into
+ * {@link Document}s of cleaned text split into sections by heading, using Apache Tika for HTML, PDF, the office
+ * formats, EPUB and e-mail, commonmark for Markdown and Commons CSV for CSV/TSV. Tables (HTML, DOCX, ODT, PPTX, GFM,
+ * CSV/TSV, and every sheet of an XLSX) become one paragraph per row whose cells carry their column headers
+ * ({@link TableRows}). The document's language is detected from its text ({@link LanguageDetection}), else taken
+ * from the format's metadata, else left empty.
  *
- * <p>Headings: HTML h1-h6 and DOCX "heading N" styles (through Tika's XHTML events), Markdown ATX
- * and setext headings. Plain text and PDF give one section without headings. The title is the
- * format's metadata title (HTML {@code <title>}, DOCX and PDF properties, Markdown front matter),
- * else the first level-1 heading, else the file name.
+ * <p>Headings: HTML and EPUB h1-h6, DOCX "heading N" styles and ODT outline levels (through Tika's XHTML events),
+ * Markdown ATX and setext headings, a slide's title ({@link PptxSlides}), a sheet's name, an e-mail's subject
+ * ({@link MailParts}). Plain text, RTF and PDF give one section without headings. The title is the format's
+ * metadata title (HTML {@code <title>}, document properties, Markdown front matter, the e-mail's subject), else the
+ * first level-1 heading (not for spreadsheets, whose first heading is a sheet name), else the file name.
  *
- * <p>Every failure is an {@link UnreadableDocumentException} whose message starts with the file's
- * path and says what is wrong in words a user can act on; no Tika, POI or PDFBox exception escapes.
- * Text beyond {@code maxChars} characters is refused rather than read, so one huge file cannot
- * exhaust the heap.
+ * <p>Every failure is an {@link UnreadableDocumentException} whose message starts with the file's path and says
+ * what is wrong in words a user can act on; no Tika, POI or PDFBox exception escapes. Hostile and damaged files
+ * are refused by name within {@link ParseLimits}: text is counted as it arrives and refused past
+ * {@code maxChars}; a ZIP-based document is unpacked into nothing first ({@link ZipContainerCheck}: zip bombs,
+ * the unpacked-size budget, truncation, corrupt parts); a PDF must end like one ({@link PdfStructure}). Embedded
+ * documents and attachments are never parsed.
  *
  * <p>Thread-safe: the Tika parsers are stateless and every call gets its own {@link ParseContext},
  * handler and metadata.
@@ -60,7 +71,7 @@ import java.util.regex.Pattern;
 public final class TikaDocumentParser implements DocumentParser {
 
     /** The default cap on a document's text: 50 million characters, about 100 MB on the heap. */
-    public static final long DEFAULT_MAX_CHARS = 50_000_000L;
+    public static final long DEFAULT_MAX_CHARS = ParseLimits.DEFAULT_MAX_CHARS;
 
     /** What each extension is read as; the label names the format in error messages. */
     private enum Format {
@@ -68,52 +79,87 @@ public final class TikaDocumentParser implements DocumentParser {
         MARKDOWN("text/markdown", "Markdown file"),
         HTML("text/html", "HTML file"),
         PDF("application/pdf", "PDF"),
-        DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (.docx)"),
+        DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document (.docx)", true),
+        XLSX("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook (.xlsx)", true),
+        PPTX("application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint presentation (.pptx)", true),
+        ODT("application/vnd.oasis.opendocument.text", "OpenDocument text (.odt)", true),
+        RTF("application/rtf", "RTF document"),
+        EPUB("application/epub+zip", "EPUB book", true),
+        EML("message/rfc822", "e-mail message (.eml)"),
         CSV("text/csv", "CSV file"),
         TSV("text/tab-separated-values", "TSV file");
 
         final String mediaType;
         final String label;
+        /** A ZIP package: unpacked and checked by {@link ZipContainerCheck} before it is parsed. */
+        final boolean zip;
 
         Format(String mediaType, String label) {
+            this(mediaType, label, false);
+        }
+
+        Format(String mediaType, String label, boolean zip) {
             this.mediaType = mediaType;
             this.label = label;
+            this.zip = zip;
+        }
+
+        /** Office formats that, encrypted, are an OLE2 file around the encrypted package. */
+        boolean ooxml() {
+            return this == DOCX || this == XLSX || this == PPTX;
         }
     }
 
-    private static final Map<String, Format> EXTENSIONS = Map.of(
-            "txt", Format.TEXT, "text", Format.TEXT,
-            "md", Format.MARKDOWN, "markdown", Format.MARKDOWN,
-            "html", Format.HTML, "htm", Format.HTML,
-            "pdf", Format.PDF,
-            "docx", Format.DOCX,
-            "csv", Format.CSV, "tsv", Format.TSV);
+    private static final Map<String, Format> EXTENSIONS = Map.ofEntries(
+            Map.entry("txt", Format.TEXT), Map.entry("text", Format.TEXT),
+            Map.entry("md", Format.MARKDOWN), Map.entry("markdown", Format.MARKDOWN),
+            Map.entry("html", Format.HTML), Map.entry("htm", Format.HTML),
+            Map.entry("pdf", Format.PDF),
+            Map.entry("docx", Format.DOCX), Map.entry("xlsx", Format.XLSX), Map.entry("pptx", Format.PPTX),
+            Map.entry("odt", Format.ODT), Map.entry("rtf", Format.RTF), Map.entry("epub", Format.EPUB),
+            Map.entry("eml", Format.EML),
+            Map.entry("csv", Format.CSV), Map.entry("tsv", Format.TSV));
 
     /** An OLE2 compound file: how an encrypted .docx (or a .doc renamed to .docx) starts. */
     private static final byte[] OLE2_MAGIC = {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1};
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
+    private final ParseLimits limits;
     private final long maxChars;
     private final Parser htmlParser = new JSoupParser();
     private final Parser pdfParser = new PDFParser();
-    private final Parser docxParser = new OOXMLParser();
+    private final Parser ooxmlParser = new OOXMLParser();
     private final Parser ole2Parser = new OfficeParser();
+    private final Parser odfParser = new OpenDocumentParser();
+    private final Parser rtfParser = new RTFParser();
+    private final Parser epubParser = new EpubParser();
+    private final Parser mailParser = new RFC822Parser();
 
-    /** A parser that accepts up to {@link #DEFAULT_MAX_CHARS} characters per document. */
+    /** A parser within {@link ParseLimits#DEFAULTS}. */
     public TikaDocumentParser() {
-        this(DEFAULT_MAX_CHARS);
+        this(ParseLimits.DEFAULTS);
     }
 
     /**
+     * The default limits, with another character cap.
+     *
      * @param maxChars the most characters of text one document may hold; a larger document is
      *                 refused with an {@link UnreadableDocumentException}
      */
     public TikaDocumentParser(long maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars must be at least 1, got " + maxChars);
-        }
-        this.maxChars = maxChars;
+        this(ParseLimits.DEFAULTS.withMaxChars(maxChars));
+    }
+
+    /** A parser that refuses, by name, any file over one of these limits. */
+    public TikaDocumentParser(ParseLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.maxChars = limits.maxChars();
+    }
+
+    /** The limits this parser enforces. */
+    public ParseLimits limits() {
+        return limits;
     }
 
     /** The file name extensions this parser reads, lower case and without the dot, sorted. */
@@ -131,16 +177,38 @@ public final class TikaDocumentParser implements DocumentParser {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(source, "source");
         Format format = checkFile(file);
+        try {
+            return parse(file, source, format);
+        } catch (OutOfMemoryError e) {
+            // The last resort, after the limits that should make it unreachable (ParseLimits, ZipContainerCheck).
+            // Acceptable here, and only here: everything the failed parse allocated (a DOM, buffers) was reachable
+            // from this call's frames alone, so once the error has unwound them the heap is back where it was before
+            // this file, and reporting the file beats aborting an ingest of thousands. Not acceptable in general:
+            // another thread may have been the one to hit the wall (a server parsing two files at once fails both),
+            // and an error inside a class initialiser or a library's cache leaves that broken for good. The limits,
+            // not this catch, are the protection; this only keeps one unforeseen file from taking the others down.
+            throw new UnreadableDocumentException(file + " needs more memory to parse than this process has (the"
+                    + " heap ran out while reading it); nothing of it was ingested. Lower " + ParseLimits.MAX_UNZIPPED_BYTES_KEY
+                    + " or " + ParseLimits.MAX_CHARS_KEY + " so such a file is refused early, or give the JVM more memory (-Xmx)");
+        }
+    }
+
+    private Document parse(Path file, String source, Format format) throws UnreadableDocumentException {
         Metadata metadata = new Metadata();
         SectionCollector collector = new SectionCollector(switch (format) {
-            case TEXT -> TextCleaner.LineBreaks.UNWRAP;
+            case TEXT, EML -> TextCleaner.LineBreaks.UNWRAP;
             case PDF -> TextCleaner.LineBreaks.UNWRAP_AND_JOIN_HYPHENATED;
-            case MARKDOWN, HTML, DOCX, CSV, TSV -> TextCleaner.LineBreaks.KEEP;
+            case MARKDOWN, HTML, DOCX, XLSX, PPTX, ODT, RTF, EPUB, CSV, TSV -> TextCleaner.LineBreaks.KEEP;
         });
         Map<String, String> info = new LinkedHashMap<>();
         info.put("content-type", format.mediaType);
         String title;
         try {
+            if (format.zip && !(format.ooxml() && startsWith(file, OLE2_MAGIC))) {
+                ZipContainerCheck.check(file, format.label, limits);
+            }
+            if (format == Format.PDF) PdfStructure.checkComplete(file);
+            if (format == Format.RTF) checkRtfComplete(file);
             title = switch (format) {
                 case TEXT -> {
                     TextDecoder.Decoded decoded = TextDecoder.decode(file, maxChars);
@@ -159,10 +227,8 @@ public final class TikaDocumentParser implements DocumentParser {
                     DelimitedRows.render(file, decoded.text(), format == Format.TSV ? '\t' : ',', collector);
                     yield null;
                 }
-                case HTML, PDF, DOCX -> {
-                    parseWithTika(file, format, collector, metadata);
-                    yield metadata.get(TikaCoreProperties.TITLE);
-                }
+                case PPTX -> startsWith(file, OLE2_MAGIC) ? parseWithTika(file, format, collector, metadata) : parseSlides(file, collector);
+                case HTML, PDF, DOCX, XLSX, ODT, RTF, EPUB, EML -> parseWithTika(file, format, collector, metadata);
             };
         } catch (IOException e) {
             // Permissions can refuse the open although access(2) said yes (root on a kernel file, a file changed meanwhile).
@@ -171,9 +237,18 @@ public final class TikaDocumentParser implements DocumentParser {
             throw new UnreadableDocumentException(file + " could not be read: " + reason(e), e);
         }
         List<Section> sections = collector.finish();
+        if (format == Format.PDF) {
+            try {
+                PdfStructure.checkRecovered(file, sections.stream().mapToInt(sec -> sec.text().length()).sum());
+            } catch (IOException e) {
+                throw new UnreadableDocumentException(file + " could not be read: " + reason(e), e);
+            }
+        }
         if (sections.isEmpty()) throw noText(file, format, collector.headingCount() > 0);
         copyMetadata(metadata, info);
-        Document parsed = new Document(source, firstNonBlank(title, collector.firstH1(), fileName(file)), sections, info);
+        // a spreadsheet's first heading is its first sheet's name ("Sheet1"): the file name says more
+        String firstHeading = format == Format.XLSX ? null : collector.firstH1();
+        Document parsed = new Document(source, firstNonBlank(title, firstHeading, fileName(file)), sections, info);
         String language = LanguageDetection.of(parsed.fullText());
         if (language.isEmpty()) language = LanguageDetection.code(info.get("language"));
         return new Document(parsed.source(), parsed.title(), parsed.sections(), parsed.metadata(), language);
@@ -210,7 +285,8 @@ public final class TikaDocumentParser implements DocumentParser {
         return format;
     }
 
-    private void parseWithTika(Path file, Format format, SectionCollector collector, Metadata metadata)
+    /** Parses with the format's Tika parser and returns the metadata's title. */
+    private String parseWithTika(Path file, Format format, SectionCollector collector, Metadata metadata)
             throws UnreadableDocumentException, IOException {
         Parser parser = switch (format) {
             case HTML -> {
@@ -218,20 +294,61 @@ public final class TikaDocumentParser implements DocumentParser {
                 yield htmlParser;
             }
             case PDF -> pdfParser;
-            // an encrypted .docx is an OLE2 container around the encrypted package; only the OLE2
+            // an encrypted .docx (.xlsx, .pptx) is an OLE2 container around the encrypted package; only the OLE2
             // parser recognises it and reports it as encrypted
-            case DOCX -> startsWith(file, OLE2_MAGIC) ? ole2Parser : docxParser;
+            case DOCX, XLSX, PPTX -> startsWith(file, OLE2_MAGIC) ? ole2Parser : ooxmlParser;
+            case ODT -> odfParser;
+            case RTF -> rtfParser;
+            case EPUB -> epubParser;
+            case EML -> mailParser;
             default -> throw new IllegalStateException("not a Tika format: " + format);
         };
-        XhtmlSectionHandler handler = new XhtmlSectionHandler(collector, switch (format) {
-            case HTML -> XhtmlSectionHandler.Layout.HTML;
+        XhtmlSectionHandler sections = new XhtmlSectionHandler(collector, switch (format) {
+            case HTML, EPUB, EML -> XhtmlSectionHandler.Layout.HTML;
             case PDF -> XhtmlSectionHandler.Layout.PRINTED;
             default -> XhtmlSectionHandler.Layout.WORD_PROCESSOR;
         }, maxChars);
+        ParseContext context = newContext();
+        org.xml.sax.ContentHandler handler = sections;
+        if (format == Format.EML) {
+            MailParts parts = new MailParts(htmlParser);
+            context.set(EmbeddedDocumentExtractor.class, parts);
+            handler = new MailParts.Headers(sections, metadata, parts);
+        }
         try (TikaInputStream in = TikaInputStream.get(file, metadata)) {
-            parser.parse(in, handler, metadata, newContext());
+            parser.parse(in, handler, metadata, context);
         } catch (Exception e) { // Tika, SAX, I/O, and the runtime exceptions POI and PDFBox throw on bad input
             throw failure(file, format, e);
+        }
+        return metadata.get(TikaCoreProperties.TITLE);
+    }
+
+    /** A .pptx through {@link PptxSlides}; returns the document's title, else the first slide's. */
+    private String parseSlides(Path file, SectionCollector collector) throws UnreadableDocumentException, IOException {
+        XhtmlSectionHandler handler = new XhtmlSectionHandler(collector, XhtmlSectionHandler.Layout.WORD_PROCESSOR, maxChars);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String title = PptxSlides.coreTitle(zip);
+            String firstSlide = PptxSlides.render(zip, handler, maxChars);
+            return title != null && !title.isBlank() ? title : firstSlide;
+        } catch (Exception e) {
+            throw failure(file, Format.PPTX, e);
+        }
+    }
+
+    /**
+     * An RTF document is one group: it ends with the brace that closes the one it starts with. Tika's RTF parser
+     * reads a file cut short without a word, so a missing last brace is the sign of a truncated file.
+     */
+    private static void checkRtfComplete(Path file) throws IOException, UnreadableDocumentException {
+        long size = Files.size(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(Math.max(0, size - 64));
+            byte[] tail = in.readAllBytes();
+            int i = tail.length - 1;
+            while (i >= 0 && (tail[i] == 0 || Character.isWhitespace(tail[i]))) i--;
+            if (i < 0 || tail[i] != '}') {
+                throw ZipContainerCheck.truncated(file, size, "it does not end with the closing brace of an RTF document");
+            }
         }
     }
 
@@ -249,10 +366,34 @@ public final class TikaDocumentParser implements DocumentParser {
         office.setIncludeHeadersAndFooters(false);
         office.setIncludeDeletedContent(false);
         office.setIncludeMoveFromContent(false);
+        // DOCX and PPTX through Tika's streaming (SAX) extractors: POI's default ones build the whole document in
+        // memory first, so a 1 MB file whose XML unpacks to 1 GiB exhausted the heap before one character arrived
+        office.setUseSAXDocxExtractor(true);
+        office.setUseSAXPptxExtractor(true);
         context.set(OfficeParserConfig.class, office);
         context.set(HtmlMapper.class, BlockHtmlMapper.INSTANCE);
-        // no Parser in the context: embedded files (images, attached spreadsheets) are not parsed
+        // embedded files (images, attached spreadsheets, a zip inside a docx) are never parsed: knowhow indexes
+        // the document's own text, and an embedded bomb would escape the container check
+        context.set(EmbeddedDocumentExtractor.class, NO_EMBEDDED);
         return context;
+    }
+
+    /** Refuses every embedded document, so none is parsed. */
+    private static final EmbeddedDocumentExtractor NO_EMBEDDED = new EmbeddedDocumentExtractor() {
+        @Override
+        public boolean shouldParseEmbedded(Metadata metadata) {
+            return false;
+        }
+
+        @Override
+        public void parseEmbedded(InputStream stream, org.xml.sax.ContentHandler handler, Metadata metadata, boolean outputHtml) {
+            // never called: shouldParseEmbedded says no
+        }
+    };
+
+    /** The HTML mapping used for HTML files and e-mail bodies. */
+    static HtmlMapper htmlMapper() {
+        return BlockHtmlMapper.INSTANCE;
     }
 
     private UnreadableDocumentException failure(Path file, Format format, Exception e) {
@@ -272,8 +413,8 @@ public final class TikaDocumentParser implements DocumentParser {
 
     static UnreadableDocumentException tooLarge(Path file, long maxChars) {
         return new UnreadableDocumentException(String.format(Locale.ROOT,
-                "%s is too large: it holds more than %,d characters of text; split it into smaller"
-                        + " files or raise the parser's character limit", file, maxChars));
+                "%s is too large: it holds more than %,d characters of text (%s); split it into smaller"
+                        + " files or raise %s", file, maxChars, ParseLimits.MAX_CHARS_KEY, ParseLimits.MAX_CHARS_KEY));
     }
 
     private static UnreadableDocumentException noText(Path file, Format format, boolean hadHeadings) {
@@ -293,6 +434,10 @@ public final class TikaDocumentParser implements DocumentParser {
         putIfPresent(info, "modified", metadata, TikaCoreProperties.MODIFIED);
         putIfPresent(info, "language", metadata, TikaCoreProperties.LANGUAGE);
         putIfPresent(info, "pages", metadata, PagedText.N_PAGES);
+        String[] from = metadata.getValues(org.apache.tika.metadata.Message.MESSAGE_FROM);
+        if (from.length > 0) info.put("from", String.join(", ", from));
+        String[] to = metadata.getValues(org.apache.tika.metadata.Message.MESSAGE_TO);
+        if (to.length > 0) info.put("to", String.join(", ", to));
     }
 
     private static void putIfPresent(Map<String, String> info, String key, Metadata metadata, Property property) {

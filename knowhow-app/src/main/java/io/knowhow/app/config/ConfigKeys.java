@@ -62,6 +62,15 @@ public final class ConfigKeys {
     public static final ConfigKey INGEST_MAX_FILE_BYTES = key("ingest.max-file-bytes", new Whole(1, Long.MAX_VALUE),
             String.valueOf(io.knowhow.core.ingest.IngestPlan.DEFAULT_MAX_FILE_BYTES),
             "files larger than this many bytes are refused by name before they are read (the others are ingested)");
+    public static final ConfigKey INGEST_MAX_CHARS = key(io.knowhow.ingest.ParseLimits.MAX_CHARS_KEY, new Whole(1, Long.MAX_VALUE),
+            String.valueOf(io.knowhow.ingest.ParseLimits.DEFAULT_MAX_CHARS),
+            "a file holding more characters of text than this is refused by name, counted as the text is read (about 2 bytes of heap each)");
+    public static final ConfigKey INGEST_MAX_COMPRESSION_RATIO = key(io.knowhow.ingest.ParseLimits.MAX_COMPRESSION_RATIO_KEY,
+            new Whole(1, 1_000_000), String.valueOf(io.knowhow.ingest.ParseLimits.DEFAULT_MAX_COMPRESSION_RATIO),
+            "a .docx/.xlsx/.pptx/.odt/.epub part that unpacks to more than this many times its stored size is refused as a zip bomb");
+    public static final ConfigKey INGEST_MAX_UNZIPPED_BYTES = key(io.knowhow.ingest.ParseLimits.MAX_UNZIPPED_BYTES_KEY,
+            new Whole(1, Long.MAX_VALUE), String.valueOf(io.knowhow.ingest.ParseLimits.DEFAULT_MAX_UNZIPPED_BYTES),
+            "a .docx/.xlsx/.pptx/.odt/.epub whose parts unpack to more than this many bytes together is refused before it is parsed");
 
     // ---- asking
     public static final ConfigKey ASK_K = key("ask.k", new Whole(1, 1000), "5", "evidence chunks retrieved per question");
