@@ -12,6 +12,7 @@ import io.knowhow.core.port.DocumentParser;
 import io.knowhow.core.port.Embedder;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.UnreadableDocumentException;
+import io.knowhow.core.port.VectorSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +85,11 @@ public final class Ingestor {
     }
 
     /** A parsed, chunked file waiting for its embeddings. */
-    private record Prepared(SourceRecord record, List<Chunk> chunks, boolean update) {}
+    private record Prepared(SourceRecord record, List<Chunk> chunks, boolean update, List<float[]> vectors) {
+        Prepared(SourceRecord record, List<Chunk> chunks, boolean update) {
+            this(record, chunks, update, null);
+        }
+    }
 
     /**
      * Files gathered until they hold enough chunks to fill the embedder's batches; written in one
@@ -112,13 +117,14 @@ public final class Ingestor {
         List<FileResult> done = new ArrayList<>();
         try {
             List<String> texts = new ArrayList<>(batch.chunks);
-            for (Prepared p : batch.files) for (Chunk c : p.chunks()) texts.add(embeddingText(c));
-            List<float[]> vectors = embedder.embedAll(texts);
+            for (Prepared p : batch.files) if (p.vectors() == null) for (Chunk c : p.chunks()) texts.add(embeddingText(c));
+            List<float[]> vectors = texts.isEmpty() ? List.of() : embedder.embedAll(texts);
             List<SourceUpdate> updates = new ArrayList<>(batch.files.size());
             int v = 0;
             for (Prepared p : batch.files) {
                 List<EmbeddedChunk> embedded = new ArrayList<>(p.chunks().size());
-                for (Chunk c : p.chunks()) embedded.add(new EmbeddedChunk(c, vectors.get(v++)));
+                for (int i = 0; i < p.chunks().size(); i++)
+                    embedded.add(new EmbeddedChunk(p.chunks().get(i), p.vectors() != null ? p.vectors().get(i) : vectors.get(v++)));
                 updates.add(new SourceUpdate(p.record(), embedded));
             }
             store.replaceSources(updates);
@@ -148,9 +154,18 @@ public final class Ingestor {
             Set<String> tags = plan.tags().orElseGet(() -> stored.map(SourceRecord::tags).orElse(Set.of()));
             Set<String> groups = plan.accessGroups().orElseGet(() -> stored.map(SourceRecord::accessGroups)
                     .orElseGet(() -> folderGroups(file, plan)));
-            if (stored.isPresent() && stored.get().contentHash().equals(hash)
-                    && stored.get().tags().equals(tags) && stored.get().accessGroups().equals(groups)) {
-                return new FileResult(source, Outcome.UNCHANGED, stored.get().chunkCount(), null);
+            if (stored.isPresent() && stored.get().contentHash().equals(hash)) {
+                if (stored.get().tags().equals(tags) && stored.get().accessGroups().equals(groups))
+                    return new FileResult(source, Outcome.UNCHANGED, stored.get().chunkCount(), null);
+                // Same text, new labels: the stored chunks and vectors are rewritten with them, nothing is parsed or embedded.
+                if (store instanceof VectorSource vectorSource) {
+                    List<EmbeddedChunk> kept = vectorSource.embeddedChunks(source);
+                    if (kept.size() == stored.get().chunkCount()) {
+                        List<Chunk> relabelled = kept.stream().map(e -> e.chunk().withLabels(tags, groups)).toList();
+                        SourceRecord record = new SourceRecord(source, hash, stored.get().sizeBytes(), kept.size(), Instant.now(), tags, groups);
+                        return new Prepared(record, relabelled, true, kept.stream().map(EmbeddedChunk::vector).toList());
+                    }
+                }
             }
             Document doc = parser.parse(file, source);
             List<Chunk> chunks = chunker.chunk(doc, tags, groups);

@@ -43,6 +43,11 @@ public record Chunk(String id, String source, int ordinal, String text, List<Str
         return source + "#" + ordinal;
     }
 
+    /** This chunk with other tags and access groups (re-labelling a source keeps its text and vectors). */
+    public Chunk withLabels(Set<String> newTags, Set<String> newAccessGroups) {
+        return new Chunk(id, source, ordinal, text, headingPath, startChar, endChar, tokenCount, newTags, newAccessGroups, language);
+    }
+
     /** The heading path joined for display, e.g. "Guide › Install". Empty when there is none. */
     public String headingLabel() {
         return String.join(" › ", headingPath);

@@ -121,4 +121,43 @@ class IngestorLabelsAndLimitsTest {
         }
         assertThat(Ingestor.sha256(big)).isEqualTo(Ingestor.sha256(Files.readAllBytes(big)));
     }
+
+    @Test
+    void newLabelsOnAnUnchangedFileAreWrittenWithoutParsingOrEmbeddingAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger embedded = new java.util.concurrent.atomic.AtomicInteger();
+        io.knowhow.core.port.Embedder counting = new io.knowhow.core.port.Embedder() {
+            @Override
+            public List<float[]> embedAll(List<String> passages) {
+                embedded.addAndGet(passages.size());
+                return IngestorTest.EMBEDDER.embedAll(passages);
+            }
+
+            @Override
+            public float[] embedQuery(String query) {
+                return IngestorTest.EMBEDDER.embedQuery(query);
+            }
+
+            @Override
+            public io.knowhow.core.port.EmbedderInfo info() {
+                return IngestorTest.EMBEDDER.info();
+            }
+        };
+        Ingestor counted = new Ingestor(IngestorTest.PARSER,
+                new SentenceChunker(t -> t.isBlank() ? 0 : t.strip().split("\\s+").length, ChunkingOptions.DEFAULT), counting, store);
+        Path secret = Files.writeString(tmp.resolve("salaries.txt"), "The head of sales earns a lot.");
+        counted.ingest(new IngestPlan(List.of(secret), List.of(tmp), Optional.empty(), Optional.empty(), IngestPlan.DEFAULT_MAX_FILE_BYTES),
+                IngestListener.NONE);
+        int afterFirst = embedded.get();
+
+        IngestReport relabel = counted.ingest(new IngestPlan(List.of(secret), List.of(tmp), Optional.of(Set.of("hr-docs")), Optional.of(Set.of("hr")),
+                IngestPlan.DEFAULT_MAX_FILE_BYTES), IngestListener.NONE);
+
+        assertThat(relabel.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(embedded.get()).as("nothing embedded again for new labels").isEqualTo(afterFirst);
+        assertThat(stored(secret).accessGroups()).containsExactly("hr");
+        assertThat(store.chunks(IngestPlan.sourceKey(secret))).allSatisfy(c -> {
+            assertThat(c.accessGroups()).containsExactly("hr");
+            assertThat(c.tags()).containsExactly("hr-docs");
+        });
+    }
 }

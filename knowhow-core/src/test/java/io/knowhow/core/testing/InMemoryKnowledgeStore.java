@@ -12,6 +12,7 @@ import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeStore;
 import io.knowhow.core.port.ReadableKnowledgeStore;
 import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.port.VectorSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a process reopening a directory would; {@link #failNextWrite()} makes the next write fail like a full disk,
  * leaving the contents as they were.
  */
-public final class InMemoryKnowledgeStore implements KnowledgeStore {
+public final class InMemoryKnowledgeStore implements KnowledgeStore, VectorSource {
     private static final Map<Path, Shelf> SHELVES = new ConcurrentHashMap<>();
     private static final double K1 = 1.2, B = 0.75;
     private static final int MIN_FUSION_CANDIDATES = 50;
@@ -278,6 +279,15 @@ public final class InMemoryKnowledgeStore implements KnowledgeStore {
         synchronized (shelf) {
             return shelf.chunks.getOrDefault(source, List.of()).stream().map(EmbeddedChunk::chunk)
                     .sorted(Comparator.comparingInt(Chunk::ordinal)).toList();
+        }
+    }
+
+    @Override
+    public List<EmbeddedChunk> embeddedChunks(String source) {
+        ensureOpen();
+        synchronized (shelf) {
+            return shelf.chunks.getOrDefault(source, List.of()).stream()
+                    .sorted(Comparator.comparingInt(e -> e.chunk().ordinal())).toList();
         }
     }
 
