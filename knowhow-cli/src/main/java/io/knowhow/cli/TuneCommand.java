@@ -100,6 +100,9 @@ final class TuneCommand extends KbCommand {
         int patience = 2;
         @Option(names = "--merge", description = "LoRA: also write base + adapter as one model directory")
         boolean merge;
+        @Option(names = "--general-set", paramLabel = "FILE",
+                description = "examples outside the task (same JSONL formats) whose loss is logged before and after training, to measure forgetting (default: 24 bundled everyday questions)")
+        Path generalSet;
     }
 
     @Override
@@ -115,7 +118,7 @@ final class TuneCommand extends KbCommand {
                 .checkpointEvery(training.checkpointEvery).seed(training.seed)
                 .rank(lora.rank).alpha(lora.alpha).dropout(lora.dropout).targets(lora.targets)
                 .gradAccumulation(decoder.gradAccumulation).maxSeqLen(decoder.maxSeqLen).valFraction(decoder.valFraction)
-                .patience(decoder.patience).merge(decoder.merge)
+                .patience(decoder.patience).merge(decoder.merge).generalSet(decoder.generalSet)
                 .slots(slots).resume(resume).activate(!noActivate).build();
         Tuning tuning = kb.tuning();
         TuneOutcome outcome;
@@ -141,6 +144,8 @@ final class TuneCommand extends KbCommand {
             out().printf("examples: %d train, %d validation, %d truncated to %d tokens%s%n", r.examples(), r.validationExamples(),
                     r.truncatedExamples(), r.maxSeqLen(), r.stoppedEarly() ? "; stopped early (validation loss stopped improving)" : "");
         if (!r.slots().isEmpty()) out().println("slots: " + r.slots());
+        r.forgetting().ifPresent(f -> out().printf(Locale.ROOT, "forgetting: general-set loss %.4f -> %.4f (%+.1f%%; %s)%n",
+                f.before(), f.after(), f.changePercent(), f.generalSet()));
         r.artifact().ifPresent(a -> out().println("artifact: " + a));
         r.merged().ifPresent(a -> out().println("merged model: " + a));
         out().println("run log: " + r.runLog());

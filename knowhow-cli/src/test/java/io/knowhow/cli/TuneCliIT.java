@@ -54,6 +54,14 @@ class TuneCliIT {
         JsonNode t = tune.json();
         assertThat(t.get("steps").asInt()).isEqualTo(60);
         assertThat(Path.of(t.get("artifact").asText()).resolve("adapter_model.safetensors")).exists();
+        // Forgetting on the bundled everyday questions, measured by the run and reported by tune and by eval's reader.
+        JsonNode forgetting = t.get("forgetting");
+        assertThat(forgetting.get("general_set").asText()).isEqualTo("knowhow:general-set.jsonl");
+        assertThat(forgetting.get("after").asDouble()).isGreaterThan(forgetting.get("before").asDouble());
+        var logged = io.knowhow.eval.compare.KnowhowTarget.readRunLog(Path.of(t.get("run_log").asText())).forgetting();
+        assertThat(logged.measured()).isTrue();
+        assertThat(logged.before()).isEqualTo(forgetting.get("before").asDouble());
+        assertThat(logged.after()).isEqualTo(forgetting.get("after").asDouble());
 
         JsonNode tuned = run("--kb", kb, "ask", "I want my money back", "--strategy", "tuned", "--json").json();
         assertThat(tuned.get("answer").asText()).isEqualTo("{\"intent\":\"refund\"}");

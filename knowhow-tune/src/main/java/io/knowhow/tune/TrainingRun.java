@@ -50,6 +50,7 @@ final class TrainingRun {
     private final DecoderModel model;
     private final String templateName;
     private final PreparedData data;
+    private final GeneralSet general;
     private final TuneOptions options;
     private final String dataHash;
     private final Optional<Checkpoint> resumeFrom;
@@ -61,12 +62,13 @@ final class TrainingRun {
     private Map<String, NDArray> trainable;
     private AdamW optimizer;
 
-    TrainingRun(Path baseDir, DecoderModel model, String templateName, PreparedData data, TuneOptions options, String dataHash,
-                Optional<Checkpoint> resumeFrom, TuneListener listener, BooleanSupplier cancelled) {
+    TrainingRun(Path baseDir, DecoderModel model, String templateName, PreparedData data, GeneralSet general, TuneOptions options,
+                String dataHash, Optional<Checkpoint> resumeFrom, TuneListener listener, BooleanSupplier cancelled) {
         this.baseDir = baseDir;
         this.model = model;
         this.templateName = templateName;
         this.data = data;
+        this.general = general;
         this.options = options;
         this.dataHash = dataHash;
         this.resumeFrom = resumeFrom;
@@ -122,6 +124,8 @@ final class TrainingRun {
         Path lastCheckpoint = resumeFrom.map(Checkpoint::dir).orElse(null);
         Path artifact = resumeFrom.isPresent() && artifactExists() ? artifactDir() : null;
         try (RunLog log = RunLog.open(out.resolve(RUN_LOG), resumeFrom.isPresent() ? startStep : -1)) {
+            // Before the first step the trainable part changes nothing (LoRA's B is zero; full starts from the base).
+            if (resumeFrom.isEmpty() && !general.examples().isEmpty()) log.forgettingBefore(general.name(), loss(general.examples()));
             while (step < totalSteps) {
                 int epoch = step / stepsPerEpoch;
                 List<List<EncodedExample>> batches = batches(epoch);
@@ -165,6 +169,7 @@ final class TrainingRun {
                         badEpochs = 0;
                         writeArtifact();
                         artifact = artifactDir();
+                        logForgettingAfter(log, step);
                     } else {
                         badEpochs++;
                     }
@@ -190,6 +195,9 @@ final class TrainingRun {
             if (data.validation().isEmpty()) {
                 writeArtifact();
                 artifact = artifactDir();
+                try (RunLog log = RunLog.open(out.resolve(RUN_LOG), step)) {
+                    logForgettingAfter(log, step);
+                }
             }
             if (options.merge() && artifact != null) merged = Optional.of(merge());
         }
@@ -220,11 +228,20 @@ final class TrainingRun {
         return new TrainingBatch(tokens, targets);
     }
 
+    /** The general set's loss with the weights just written as the artifact: what the delivered model has kept. */
+    private void logForgettingAfter(RunLog log, int step) {
+        if (!general.examples().isEmpty()) log.forgettingAfter(step, general.name(), loss(general.examples()));
+    }
+
     /** Mean loss per target token over the validation set, grad mode off, dropout off. */
     private double evaluate() {
+        return loss(data.validation());
+    }
+
+    /** Mean loss per target token over {@code val}, grad mode off, dropout off. */
+    private double loss(List<EncodedExample> val) {
         double sum = 0;
         long count = 0;
-        List<EncodedExample> val = data.validation();
         for (int i = 0; i < val.size(); i += options.batchSize()) {
             try (NDManager scope = model.manager().newSubManager()) {
                 DecoderModel.Loss l = model.loss(batch(val.subList(i, Math.min(val.size(), i + options.batchSize()))), lora, false, scope);

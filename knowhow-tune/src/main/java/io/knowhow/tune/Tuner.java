@@ -12,7 +12,10 @@ import io.knowhow.tune.model.TextTokenizer;
 import io.knowhow.tune.train.Checkpoint;
 
 import java.io.IOException;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +67,16 @@ public final class Tuner {
      * @throws IllegalStateException                        when another run is in progress in this JVM
      */
     public TuneResult run(Path baseModelDir, Path dataJsonl, TuneOptions options, TuneListener listener) {
+        return run(baseModelDir, dataJsonl, Optional.empty(), options, listener);
+    }
+
+    /**
+     * Trains as {@link #run(Path, Path, TuneOptions, TuneListener)} does, and measures forgetting on {@code generalSet}
+     * (examples in the training data's formats, none of them the task's): its loss per target token before training and
+     * for each artifact written, logged as {@code {"type":"forgetting"}} lines that {@code eval compare} reads. Empty
+     * means the bundled {@link #GENERAL_SET} (24 everyday questions and answers), so every run measures it.
+     */
+    public TuneResult run(Path baseModelDir, Path dataJsonl, Optional<Path> generalSet, TuneOptions options, TuneListener listener) {
         Objects.requireNonNull(baseModelDir, "baseModelDir");
         Objects.requireNonNull(dataJsonl, "dataJsonl");
         Objects.requireNonNull(options, "options");
@@ -79,14 +92,17 @@ public final class Tuner {
                 throw new IllegalArgumentException("the maximum sequence length " + options.maxSeqLen() + " exceeds the model's context of "
                         + config.contextLength() + " tokens");
             List<TrainingExample> examples = TrainingData.read(dataJsonl);
+            List<TrainingExample> general = generalSet.map(TrainingData::read).orElseGet(Tuner::bundledGeneralSet);
             String dataHash = sha256(dataJsonl);
             try (TextTokenizer tokenizer = TextTokenizer.load(files.tokenizer())) {
                 ChatTemplate template = ChatTemplate.detect(baseModelDir, tokenizer);
-                PreparedData data = PreparedData.split(new ExampleEncoder(template, tokenizer, options.maxSeqLen()).encodeAll(examples),
-                        options.valFraction(), options.seed(), dataJsonl.toString());
+                ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, options.maxSeqLen());
+                PreparedData data = PreparedData.split(encoder.encodeAll(examples), options.valFraction(), options.seed(), dataJsonl.toString());
+                GeneralSet generalData = new GeneralSet(generalSet.map(Path::toString).orElse(GENERAL_SET),
+                        encoder.encodeAll(general).stream().filter(e -> e.targetCount() > 0).toList());
                 Optional<Checkpoint> checkpoint = checkOutput(options, dataHash);
                 try (DecoderModel model = DecoderModel.load(baseModelDir)) {
-                    TrainingRun run = new TrainingRun(baseModelDir, model, template.name(), data, options, dataHash, checkpoint,
+                    TrainingRun run = new TrainingRun(baseModelDir, model, template.name(), data, generalData, options, dataHash, checkpoint,
                             listener, () -> cancelled || Thread.currentThread().isInterrupted());
                     return run.run();
                 }
@@ -94,6 +110,18 @@ public final class Tuner {
         } finally {
             ONE_RUN_PER_JVM.release();
             finished.countDown();
+        }
+    }
+
+    /** The bundled general set's resource name, as run logs and messages name it. */
+    public static final String GENERAL_SET = "knowhow:general-set.jsonl";
+
+    private static List<TrainingExample> bundledGeneralSet() {
+        try (InputStream in = Tuner.class.getResourceAsStream("general-set.jsonl")) {
+            if (in == null) throw new IllegalStateException("the bundled general set is missing from knowhow-tune's jar");
+            return TrainingData.read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), GENERAL_SET);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the bundled general set: " + e.getMessage(), e);
         }
     }
 

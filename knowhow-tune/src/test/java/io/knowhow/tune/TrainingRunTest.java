@@ -44,7 +44,7 @@ class TrainingRunTest {
                         arrays.add(model.manager().getManagedArrays().size());
                     }
                 };
-                TuneResult r = new TrainingRun(base, model, "chatml", prepared, options, "hash", Optional.empty(), count, () -> false).run();
+                TuneResult r = new TrainingRun(base, model, "chatml", prepared, GeneralSet.none(), options, "hash", Optional.empty(), count, () -> false).run();
                 assertThat(r.stepsCompleted()).isEqualTo(3);
                 assertThat(arrays).as(method + ": arrays owned by the model after each step").hasSize(3).containsOnly(arrays.getFirst());
                 assertThat(Torch.gradMode()).isTrue();

@@ -71,8 +71,48 @@ class TunerTest {
             for (var e : INTENTS.entrySet()) assertThat(answer(tuned, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
         }
         List<JsonNode> log = RunLog.read(result.runLog());
-        assertThat(log).hasSize(60);
-        assertThat(log.getFirst().fieldNames()).toIterable().contains("step", "epoch", "loss", "lr", "tokens_per_s", "elapsed_s");
+        List<JsonNode> stepLines = log.stream().filter(n -> n.path("type").asText().equals("step")).toList();
+        assertThat(stepLines).hasSize(60);
+        assertThat(stepLines.getFirst().fieldNames()).toIterable().contains("step", "epoch", "loss", "lr", "tokens_per_s", "elapsed_s");
+        // Forgetting, on the bundled everyday questions: a model drilled to answer everything with JSON finds plain answers
+        // less likely than the base did.
+        List<JsonNode> forgetting = log.stream().filter(n -> n.path("type").asText().equals("forgetting")).toList();
+        assertThat(forgetting).hasSize(2);
+        assertThat(forgetting.getFirst().path("step").asInt()).isZero();
+        assertThat(forgetting.getFirst().path("general_set").asText()).isEqualTo(Tuner.GENERAL_SET);
+        double before = forgetting.getFirst().path("before").asDouble(), after = forgetting.getLast().path("after").asDouble();
+        assertThat(before).isPositive();
+        assertThat(after).as("general-set loss after drilling one format").isGreaterThan(before);
+    }
+
+    @Test
+    void forgettingIsMeasuredOnTheGivenGeneralSetWithTheDeliveredArtifact() throws Exception {
+        Path base = tmp.resolve("base");
+        TestModels.write(base, TestModels.Spec.llama().size(64, 128, 2, 4, 2));
+        Path data = writeIntentData(tmp.resolve("data.jsonl"));
+        // The task's own examples as the "general" set: training must make them more likely, so the loss falls. With the
+        // bundled set it rises (above): the measurement moves both ways, as the data says.
+        TuneOptions options = TuneOptions.builder(tmp.resolve("out")).rank(8).alpha(16).dropout(0).epochs(20).learningRate(1e-2)
+                .batchSize(4).valFraction(0).checkpointEvery(0).seed(1).maxSeqLen(128).build();
+        TuneResult result = new Tuner().run(base, data, Optional.of(data), options, TuneListener.NONE);
+        List<JsonNode> forgetting = RunLog.read(result.runLog()).stream().filter(n -> n.path("type").asText().equals("forgetting")).toList();
+        assertThat(forgetting).hasSize(2);
+        assertThat(forgetting.getFirst().path("general_set").asText()).isEqualTo(data.toString());
+        assertThat(forgetting.getLast().path("step").asInt()).isEqualTo(result.stepsCompleted());
+        assertThat(forgetting.getLast().path("after").asDouble()).isLessThan(forgetting.getFirst().path("before").asDouble() / 2);
+    }
+
+    @Test
+    void aBadGeneralSetIsNamedBeforeTrainingStarts() throws Exception {
+        Path base = tmp.resolve("base");
+        TestModels.write(base, TestModels.Spec.llama().size(64, 128, 2, 4, 2));
+        Path data = writeIntentData(tmp.resolve("data.jsonl"));
+        Path general = Files.writeString(tmp.resolve("general.jsonl"), "{\"input\": \"hi\", \"output\": \"hello\"}\nnot json\n");
+        TuneOptions options = TuneOptions.builder(tmp.resolve("out")).epochs(1).valFraction(0).checkpointEvery(0).maxSeqLen(128).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Tuner().run(base, data, Optional.of(general), options, TuneListener.NONE))
+                .isInstanceOf(io.knowhow.tune.data.TrainingDataException.class)
+                .hasMessageContaining(general + " line 2");
+        assertThat(tmp.resolve("out")).doesNotExist();
     }
 
     @Test

@@ -211,6 +211,8 @@ public final class JsonViews {
         n.putPOJO("activated", r.activated());
         n.put("elapsed_s", r.elapsed().toMillis() / 1000.0);
         n.put("run_log", r.runLog().toString());
+        r.forgetting().ifPresent(f -> n.putObject("forgetting").put("metric", "general_loss").put("general_set", f.generalSet())
+                .put("before", f.before()).put("after", f.after()).put("change_percent", f.changePercent()));
         return n;
     }
 }

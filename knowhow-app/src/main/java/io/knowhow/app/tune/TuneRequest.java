@@ -31,17 +31,19 @@ import java.util.Optional;
  * @param resume           continue from the checkpoint in the output directory
  * @param activate         make the result the one the knowledge base uses (sets its config keys)
  * @param slots            extract: the output schema in order; empty for the slots found in the data
+ * @param generalSet       decoder tasks: examples outside the task, scored before and after training (forgetting); empty for the bundled set
  */
 public record TuneRequest(TuneTask task, Path data, Optional<Path> base, Optional<String> method, Optional<Path> output,
                           Optional<Integer> epochs, Optional<Double> learningRate, Optional<Integer> batchSize,
                           int rank, double alpha, double dropout, List<String> targets, int gradAccumulation, int maxSeqLen,
                           double valFraction, int patience, int checkpointEvery, long seed, boolean merge, boolean resume,
-                          boolean activate, List<String> slots) {
+                          boolean activate, List<String> slots, Optional<Path> generalSet) {
     public TuneRequest {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(data, "data");
         targets = List.copyOf(targets == null ? List.of() : targets);
         slots = List.copyOf(slots == null ? List.of() : slots);
+        generalSet = generalSet == null ? Optional.empty() : generalSet;
         if (epochs.isPresent() && epochs.get() < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs.get());
         if (batchSize.isPresent() && batchSize.get() < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize.get());
         if (learningRate.isPresent() && !(learningRate.get() > 0)) throw new IllegalArgumentException("--lr must be positive, got " + learningRate.get());
@@ -77,6 +79,7 @@ public record TuneRequest(TuneTask task, Path data, Optional<Path> base, Optiona
         private boolean resume;
         private boolean activate = true;
         private List<String> slots = List.of();
+        private Path generalSet;
 
         private Builder(TuneTask task, Path data) {
             this.task = task;
@@ -103,12 +106,14 @@ public record TuneRequest(TuneTask task, Path data, Optional<Path> base, Optiona
         public Builder resume(boolean v) { resume = v; return this; }
         public Builder activate(boolean v) { activate = v; return this; }
         public Builder slots(List<String> v) { slots = v == null ? List.of() : v; return this; }
+        /** Decoder tasks: the examples scored before and after training to measure forgetting (null: the bundled set). */
+        public Builder generalSet(Path v) { generalSet = v; return this; }
 
         public TuneRequest build() {
             return new TuneRequest(task, data, Optional.ofNullable(base), Optional.ofNullable(method), Optional.ofNullable(output),
                     Optional.ofNullable(epochs), Optional.ofNullable(learningRate), Optional.ofNullable(batchSize), rank, alpha,
                     dropout, targets, gradAccumulation, maxSeqLen, valFraction, patience, checkpointEvery, seed, merge, resume,
-                    activate, slots);
+                    activate, slots, Optional.ofNullable(generalSet));
         }
     }
 }

@@ -9,6 +9,8 @@ import io.knowhow.tune.TunePlan;
 import io.knowhow.tune.TuneProgress;
 import io.knowhow.tune.TuneResult;
 import io.knowhow.tune.Tuner;
+import io.knowhow.tune.train.RunLog;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.knowhow.tuneencoder.classify.ClassificationData;
 import io.knowhow.tuneencoder.classify.Classifier;
 import io.knowhow.tuneencoder.classify.ClassifierTrainer;
@@ -27,6 +29,7 @@ import io.knowhow.tuneencoder.extract.SlotData;
 import io.knowhow.tuneencoder.extract.SlotExample;
 import io.knowhow.tuneencoder.model.BundledEncoder;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +88,7 @@ public final class Tuning {
         r.batchSize().ifPresent(b::batchSize);
         r.learningRate().ifPresent(b::learningRate);
         if (!r.targets().isEmpty()) b.targetModules(r.targets());
-        TuneResult result = tuner.run(base, r.data(), b.build(), adapt(listener));
+        TuneResult result = tuner.run(base, r.data(), r.generalSet(), b.build(), adapt(listener));
         List<String> activated = new ArrayList<>();
         if (r.activate() && !result.interrupted()) {
             if (result.merged().isPresent()) {
@@ -102,7 +105,22 @@ public final class Tuning {
         return new TuneOutcome(TuneTask.GENERATE, result.method().label().toLowerCase(Locale.ROOT), result.output(), result.artifact(),
                 result.merged(), result.stepsCompleted(), result.totalSteps(), result.finalLoss(), result.bestValidationLoss(),
                 result.stoppedEarly(), result.interrupted(), result.lastCheckpoint(), result.runLog(), result.trainExamples(),
-                result.validationExamples(), result.truncatedExamples(), r.maxSeqLen(), List.of(), activated, result.elapsed());
+                result.validationExamples(), result.truncatedExamples(), r.maxSeqLen(), List.of(), activated, result.elapsed(),
+                generalLoss(result.runLog()));
+    }
+
+    /** The run log's first "before" and last "after" general-set loss: the base model's and the delivered artifact's. */
+    static Optional<TuneOutcome.GeneralLoss> generalLoss(Path runLog) {
+        if (!Files.isRegularFile(runLog)) return Optional.empty();
+        Double before = null, after = null;
+        String set = null;
+        for (JsonNode n : RunLog.read(runLog)) {
+            if (!n.path("type").asText().equals("forgetting")) continue;
+            if (n.has("before") && before == null) before = n.get("before").asDouble();
+            if (n.has("after")) after = n.get("after").asDouble();
+            set = n.path("general_set").asText(set);
+        }
+        return before != null && after != null ? Optional.of(new TuneOutcome.GeneralLoss(set, before, after)) : Optional.empty();
     }
 
     /** Encoder classification; frozen is the default because on Banking77 it matched LoRA and full at a sixth of the time. */
@@ -175,7 +193,7 @@ public final class Tuning {
                                               List<String> activated, java.time.Duration elapsed) {
         return new TuneOutcome(task, method.toLowerCase(Locale.ROOT), out, artifact, Optional.empty(), steps, totalSteps, finalLoss,
                 OptionalDouble.empty(), false, interrupted, interrupted ? Optional.of(out) : Optional.empty(), runLog, examples, 0, 0, 0,
-                slots, activated, elapsed);
+                slots, activated, elapsed, Optional.empty());
     }
 
     private String set(ConfigKey key, Path value) {

@@ -242,9 +242,9 @@ public final class KnowhowTarget implements EvalTarget {
                 String type = n.path("type").asText();
                 if (type.equals("step") && n.has("loss")) steps.add(new double[]{n.path("step").asDouble(), n.path("loss").asDouble()});
                 if (type.equals("eval") && n.has("val_loss")) val.add(new double[]{n.path("step").asDouble(), n.path("val_loss").asDouble()});
-                if (type.equals("forgetting")) {
-                    before = n.has("before") ? n.get("before").asDouble() : before;
-                    after = n.has("after") ? n.get("after").asDouble() : after;
+                if (type.equals("forgetting")) { // the base model's loss once, then one per artifact written: the last is the delivered one
+                    before = before == null && n.has("before") ? Double.valueOf(n.get("before").asDouble()) : before;
+                    after = n.has("after") ? Double.valueOf(n.get("after").asDouble()) : after;
                 }
                 if (n.has("elapsed_s")) elapsed = n.get("elapsed_s").asDouble();
             }
@@ -253,7 +253,7 @@ public final class KnowhowTarget implements EvalTarget {
         }
         Forgetting f = before != null && after != null
                 ? new Forgetting(true, before, after, file.toString())
-                : new Forgetting(false, null, null, "the run log records no general-set score before/after tuning; for the bundled "
+                : new Forgetting(false, null, null, "the run log records no general-set loss before and after tuning (a run interrupted before its first artifact, or one made before forgetting was logged); for the bundled "
                 + "encoder see docs/benchmarks.md (SQuAD recall@5 0.848 → 0.806 LoRA, 0.807 full)");
         return new TunedRun(file.toString(), elapsed, steps, val, f);
     }

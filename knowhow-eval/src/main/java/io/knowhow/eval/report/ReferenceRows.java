@@ -78,7 +78,8 @@ public final class ReferenceRows {
         Optional<StrategyReport> tuned = available(r).stream().filter(s -> s.forgetting() != null).findFirst();
         if (tuned.isEmpty()) return "not measured here: no tuned model; for the bundled encoder docs/benchmarks.md measures SQuAD recall@5 0.848 → 0.806 (LoRA) / 0.807 (full)";
         var f = tuned.get().forgetting();
-        return f.measured() ? String.format(Locale.ROOT, "general-set score %.3f → %.3f", f.before(), f.after()) : "not measured: " + f.source();
+        return f.measured() ? String.format(Locale.ROOT, "general-set loss per token %.3f → %.3f (%+.1f%%; lower is better)", f.before(), f.after(),
+                f.before() == 0 ? 0 : 100 * (f.after() - f.before()) / f.before()) : "not measured: " + f.source();
     }
 
     private static List<StrategyReport> available(ComparisonReport r) {

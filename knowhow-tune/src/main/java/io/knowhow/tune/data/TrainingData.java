@@ -36,34 +36,44 @@ public final class TrainingData {
      * @throws TrainingDataException when the file is missing, empty or has invalid lines
      */
     public static List<TrainingExample> read(Path jsonl) {
-        List<TrainingExample> out = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        int bad = 0;
         try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
-            String text;
-            int line = 0;
-            while ((text = in.readLine()) != null) {
-                line++;
-                if (line == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
-                if (text.isBlank()) continue;
-                try {
-                    out.add(parse(text, line));
-                } catch (IllegalArgumentException e) {
-                    bad++;
-                    if (problems.size() < MAX_REPORTED) problems.add(jsonl + " line " + line + ": " + e.getMessage());
-                }
-            }
+            return read(in, jsonl.toString());
         } catch (NoSuchFileException e) {
             throw new TrainingDataException("Training data not found: " + jsonl.toAbsolutePath());
         } catch (IOException e) {
             throw new TrainingDataException("Cannot read training data " + jsonl + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The examples in {@code in}, read to its end; {@code name} names it in messages (a file, or a bundled resource).
+     *
+     * @throws TrainingDataException when it is empty or has invalid lines
+     * @throws IOException           when reading fails
+     */
+    public static List<TrainingExample> read(BufferedReader in, String name) throws IOException {
+        List<TrainingExample> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int bad = 0;
+        String text;
+        int line = 0;
+        while ((text = in.readLine()) != null) {
+            line++;
+            if (line == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
+            if (text.isBlank()) continue;
+            try {
+                out.add(parse(text, line));
+            } catch (IllegalArgumentException e) {
+                bad++;
+                if (problems.size() < MAX_REPORTED) problems.add(name + " line " + line + ": " + e.getMessage());
+            }
+        }
         if (bad > 0) {
             String more = bad > problems.size() ? "\n(and " + (bad - problems.size()) + " more)" : "";
-            throw new TrainingDataException(bad + " invalid line" + (bad == 1 ? "" : "s") + " in " + jsonl + ":\n"
+            throw new TrainingDataException(bad + " invalid line" + (bad == 1 ? "" : "s") + " in " + name + ":\n"
                     + String.join("\n", problems) + more, problems);
         }
-        if (out.isEmpty()) throw new TrainingDataException(jsonl + " contains no examples: expected one JSON object per line");
+        if (out.isEmpty()) throw new TrainingDataException(name + " contains no examples: expected one JSON object per line");
         return out;
     }
 

@@ -80,6 +80,18 @@ public final class RunLog implements AutoCloseable {
                 .put("elapsed_s", round(elapsedSeconds)));
     }
 
+    /** Logs the general set's loss before training (step 0): the base model's, for measuring forgetting. */
+    public void forgettingBefore(String generalSet, double loss) {
+        write(JSON.createObjectNode().put("type", "forgetting").put("step", 0).put("metric", "general_loss").put("general_set", generalSet)
+                .put("before", loss));
+    }
+
+    /** Logs the general set's loss with the artifact written at {@code step}; the last such line describes the delivered model. */
+    public void forgettingAfter(int step, String generalSet, double loss) {
+        write(JSON.createObjectNode().put("type", "forgetting").put("step", step).put("metric", "general_loss").put("general_set", generalSet)
+                .put("after", loss));
+    }
+
     /** Every line of a log file, parsed. */
     public static List<JsonNode> read(Path file) {
         try {
