@@ -53,7 +53,7 @@ import static io.knowhow.store.solr.SolrLayout.VERSION_FIELD;
  */
 final class SolrCluster implements AutoCloseable {
     static final String CONFIGSET_DIR = "/io/knowhow/store/solr/configset/";
-    static final List<String> CONFIGSET_FILES = List.of("solrconfig.xml", "schema.xml");
+    static final List<String> CONFIGSET_FILES = List.of("solrconfig.xml", "schema.xml", "stopwords_knowhow.txt");
 
     final SolrSettings settings;
     final CloudSolrClient client;
