@@ -10,7 +10,12 @@ import io.knowhow.core.model.SourceRecord;
 import io.knowhow.store.lucene.LuceneKnowledgeStore;
 import io.knowhow.store.lucene.LuceneStoreOptions;
 import io.knowhow.store.lucene.VectorFormat;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.VectorUtil;
 
@@ -63,13 +68,13 @@ public final class VectorFormatBench {
 
     /** What to run; parsed from {@code --name value} arguments. */
     record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
-                  long seed, boolean isotropic, double spread, double noise, Path dir) {
+                  long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge) {
         static Config parse(String[] args) throws IOException {
             Map<String, String> a = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--")) throw new IllegalArgumentException("Unexpected argument " + args[i]);
                 String name = args[i].substring(2);
-                if (name.equals("isotropic")) a.put(name, "true");
+                if (name.equals("isotropic") || name.equals("force-merge")) a.put(name, "true");
                 else if (i + 1 < args.length) a.put(name, args[++i]);
                 else throw new IllegalArgumentException("--" + name + " needs a value");
             }
@@ -81,7 +86,8 @@ public final class VectorFormatBench {
             return new Config(Integer.parseInt(a.getOrDefault("docs", "100000")), Integer.parseInt(a.getOrDefault("queries", "500")),
                     Integer.parseInt(a.getOrDefault("dim", "384")), Integer.parseInt(a.getOrDefault("k", "10")), formats, candidates,
                     Long.parseLong(a.getOrDefault("seed", "42")), a.containsKey("isotropic"),
-                    Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir);
+                    Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir,
+                    a.containsKey("force-merge"));
         }
     }
 
@@ -128,6 +134,26 @@ public final class VectorFormatBench {
             }
         }
         double buildSeconds = (System.nanoTime() - start) / 1e9;
+        if (config.forceMerge()) {
+            // What an "optimize" after a bulk ingest would do: one segment, one graph, searched once per query.
+            long t = System.nanoTime();
+            int before;
+            try (FSDirectory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
+                before = reader.leaves().size();
+            }
+            KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat();
+            try (FSDirectory directory = FSDirectory.open(dir);
+                 IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setCodec(new Lucene104Codec() {
+                     @Override
+                     public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                         return vectors;
+                     }
+                 }))) {
+                writer.forceMerge(1);
+                writer.commit();
+            }
+            System.out.printf(Locale.ROOT, "%s: force-merged %d segments into 1 in %.1f s%n", format, before, (System.nanoTime() - t) / 1e9);
+        }
         double indexMb = sizeOf(dir) / 1e6;
         int segments;
         try (FSDirectory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
