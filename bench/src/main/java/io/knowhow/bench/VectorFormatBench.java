@@ -68,7 +68,8 @@ public final class VectorFormatBench {
 
     /** What to run; parsed from {@code --name value} arguments. */
     record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
-                  long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge) {
+                  long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge,
+                  LuceneStoreOptions.Graph graph) {
         static Config parse(String[] args) throws IOException {
             Map<String, String> a = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -87,7 +88,8 @@ public final class VectorFormatBench {
                     Integer.parseInt(a.getOrDefault("dim", "384")), Integer.parseInt(a.getOrDefault("k", "10")), formats, candidates,
                     Long.parseLong(a.getOrDefault("seed", "42")), a.containsKey("isotropic"),
                     Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir,
-                    a.containsKey("force-merge"));
+                    a.containsKey("force-merge"), new LuceneStoreOptions.Graph(Integer.parseInt(a.getOrDefault("hnsw-m", "16")),
+                    Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))));
         }
     }
 
@@ -96,8 +98,9 @@ public final class VectorFormatBench {
 
     public static void main(String[] args) throws IOException {
         Config config = Config.parse(args);
-        System.out.printf(Locale.ROOT, "%d docs, %d queries, %d dims, k=%d, %s, seed %d, Java %s, %d cores%n",
-                config.docs(), config.queries(), config.dim(), config.k(), config.isotropic() ? "isotropic random vectors"
+        System.out.printf(Locale.ROOT, "%d docs, %d queries, %d dims, k=%d, HNSW M=%d beam=%d%s, %s, seed %d, Java %s, %d cores%n",
+                config.docs(), config.queries(), config.dim(), config.k(), config.graph().maxConn(), config.graph().beamWidth(),
+                config.forceMerge() ? ", force-merged" : "", config.isotropic() ? "isotropic random vectors"
                         : String.format(Locale.ROOT, "clustered low-rank vectors (spread %.2f, noise %.2f)", config.spread(), config.noise()),
                 config.seed(), Runtime.version(), Runtime.getRuntime().availableProcessors());
 
@@ -119,7 +122,7 @@ public final class VectorFormatBench {
 
     private static List<Row> measure(Config config, VectorFormat format, Vectors data, int[][] exact) throws IOException {
         Path dir = config.dir().resolve(format.name().toLowerCase(Locale.ROOT));
-        LuceneStoreOptions options = LuceneStoreOptions.DEFAULTS.withVectorFormat(format);
+        LuceneStoreOptions options = LuceneStoreOptions.DEFAULTS.withVectorFormat(format).withGraph(config.graph());
         long start = System.nanoTime();
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options)) {
             for (int from = 0; from < config.docs(); from += CHUNKS_PER_SOURCE) {
@@ -141,7 +144,7 @@ public final class VectorFormatBench {
             try (FSDirectory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
                 before = reader.leaves().size();
             }
-            KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat();
+            KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat(config.graph().maxConn(), config.graph().beamWidth());
             try (FSDirectory directory = FSDirectory.open(dir);
                  IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setCodec(new Lucene104Codec() {
                      @Override

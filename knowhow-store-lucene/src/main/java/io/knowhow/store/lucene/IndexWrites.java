@@ -130,11 +130,10 @@ final class IndexWrites implements SearcherAccess, Closeable {
         return new IndexWriterConfig(analyzer)
                 .setOpenMode(mode)
                 .setMergePolicy(merges)
-                .setCodec(codec(options.vectorFormat()));
+                .setCodec(codec(options.vectorFormat().luceneFormat(options.graph().maxConn(), options.graph().beamWidth())));
     }
 
-    private static Codec codec(VectorFormat format) {
-        KnnVectorsFormat vectors = format.luceneFormat();
+    private static Codec codec(KnnVectorsFormat vectors) {
         // The Lucene-documented way to pick a per-field format: the codec keeps its name, and each
         // segment records the vector format by name, so the index opens with the default codec too.
         return new Lucene104Codec() {

@@ -30,14 +30,19 @@ public enum VectorFormat {
     /** 1 bit per dimension, queries at 4 bits: a thirty-second of the memory; needs oversampling. */
     BINARY;
 
-    /** The Lucene format that implements this choice. */
+    /** The Lucene format that implements this choice, with Lucene's default graph. */
     KnnVectorsFormat luceneFormat() {
+        return luceneFormat(DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH);
+    }
+
+    /** The Lucene format that implements this choice, its graph built with {@code maxConn} and {@code beamWidth}. */
+    KnnVectorsFormat luceneFormat(int maxConn, int beamWidth) {
         return switch (this) {
-            case FLOAT32 -> new Lucene99HnswVectorsFormat(DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH);
-            case INT8 -> quantized(ScalarEncoding.UNSIGNED_BYTE);
-            case INT7 -> quantized(ScalarEncoding.SEVEN_BIT);
-            case INT4 -> quantized(ScalarEncoding.PACKED_NIBBLE);
-            case BINARY -> quantized(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE);
+            case FLOAT32 -> new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+            case INT8 -> quantized(ScalarEncoding.UNSIGNED_BYTE, maxConn, beamWidth);
+            case INT7 -> quantized(ScalarEncoding.SEVEN_BIT, maxConn, beamWidth);
+            case INT4 -> quantized(ScalarEncoding.PACKED_NIBBLE, maxConn, beamWidth);
+            case BINARY -> quantized(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, maxConn, beamWidth);
         };
     }
 
@@ -50,7 +55,7 @@ public enum VectorFormat {
         }
     }
 
-    private static KnnVectorsFormat quantized(ScalarEncoding encoding) {
-        return new Lucene104HnswScalarQuantizedVectorsFormat(encoding, DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH);
+    private static KnnVectorsFormat quantized(ScalarEncoding encoding, int maxConn, int beamWidth) {
+        return new Lucene104HnswScalarQuantizedVectorsFormat(encoding, maxConn, beamWidth);
     }
 }

@@ -30,4 +30,14 @@ class LuceneStoreOptionsTest {
         for (VectorFormat format : VectorFormat.values())
             assertThat(format.luceneFormat().getMaxDimensions("vector")).as(format.name()).isGreaterThanOrEqualTo(1024);
     }
+
+    @Test
+    void graphSettingsAreCheckedAndBuildTheLuceneFormat() {
+        assertThatThrownBy(() -> new LuceneStoreOptions.Graph(1, 100)).hasMessage("HNSW maxConn must be between 2 and 512, got 1");
+        assertThatThrownBy(() -> new LuceneStoreOptions.Graph(16, 0)).hasMessage("HNSW beamWidth must be between 1 and 3200, got 0");
+        assertThat(LuceneStoreOptions.DEFAULTS.graph()).isEqualTo(LuceneStoreOptions.Graph.LUCENE_DEFAULT);
+        // Lucene's HNSW formats name their parameters in toString: what the codec writes with.
+        for (VectorFormat format : VectorFormat.values())
+            assertThat(format.luceneFormat(32, 200).toString()).as(format.name()).contains("maxConn=32", "beamWidth=200");
+    }
 }
