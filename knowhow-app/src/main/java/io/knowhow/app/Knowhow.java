@@ -168,6 +168,7 @@ public final class Knowhow implements AutoCloseable {
      * ingested under its real path, symbolic links resolved, so one reached twice is ingested once.
      */
     public IngestReport ingest(IngestRequest request, IngestListener listener) {
+        parser.warmUp();
         List<Path> files = new ArrayList<>();
         List<Path> folders = new ArrayList<>();
         List<IngestReport.FileResult> early = new ArrayList<>();
