@@ -73,7 +73,7 @@ class SolrQueriesTest {
         String name = SolrCluster.configSetName(384, files);
         assertThat(name).matches("knowhow-v1-d384-[0-9a-f]{12}");
         assertThat(SolrCluster.configSetName(16, SolrCluster.configSetFiles(16))).isNotEqualTo(name).startsWith("knowhow-v1-d16-");
-        assertThat(List.copyOf(files.keySet())).containsExactly("solrconfig.xml", "schema.xml");
+        assertThat(List.copyOf(files.keySet())).containsExactly("solrconfig.xml", "schema.xml", "stopwords_knowhow.txt");
     }
 
     @Test
