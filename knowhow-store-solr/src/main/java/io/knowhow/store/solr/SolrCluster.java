@@ -206,7 +206,7 @@ final class SolrCluster implements AutoCloseable {
     private long count(String collection) {
         SolrQuery q = new SolrQuery("*:*");
         q.setRows(0);
-        return retrier.call("count documents", () -> client.query(collection, q)).getResults().getNumFound();
+        return retrier.call("count documents", () -> SolrKnowledgeStore.complete(client.query(collection, q))).getResults().getNumFound();
     }
 
     /** Writes the meta document if there is none (optimistic concurrency), then checks the one that is there. */

@@ -77,6 +77,33 @@ class SolrQueriesTest {
     }
 
     @Test
+    void aResponseWithoutItsDocumentListOrMarkedPartialIsRetriedNotAnsweredFrom() {
+        org.apache.solr.common.util.NamedList<Object> whole = new org.apache.solr.common.util.NamedList<>();
+        whole.add("responseHeader", new org.apache.solr.common.util.NamedList<>());
+        whole.add("response", new org.apache.solr.common.SolrDocumentList());
+        var ok = new org.apache.solr.client.solrj.response.QueryResponse();
+        ok.setResponse(whole);
+        assertThat(SolrKnowledgeStore.complete(ok)).isSameAs(ok);
+
+        var headerOnly = new org.apache.solr.client.solrj.response.QueryResponse();
+        org.apache.solr.common.util.NamedList<Object> noDocs = new org.apache.solr.common.util.NamedList<>();
+        noDocs.add("responseHeader", new org.apache.solr.common.util.NamedList<>());
+        headerOnly.setResponse(noDocs);
+        var partialHeader = new org.apache.solr.common.util.NamedList<Object>();
+        partialHeader.add("partialResults", true);
+        org.apache.solr.common.util.NamedList<Object> partialBody = new org.apache.solr.common.util.NamedList<>();
+        partialBody.add("responseHeader", partialHeader);
+        partialBody.add("response", new org.apache.solr.common.SolrDocumentList());
+        var partial = new org.apache.solr.client.solrj.response.QueryResponse();
+        partial.setResponse(partialBody);
+        for (var bad : List.of(headerOnly, partial)) {
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> SolrKnowledgeStore.complete(bad));
+            assertThat(t).isInstanceOf(org.apache.solr.common.SolrException.class);
+            assertThat(Retrier.retriable(t)).isTrue();
+        }
+    }
+
+    @Test
     void onlyPassingFailuresAreRetried() {
         assertThat(Retrier.retriable(new java.io.IOException("connection refused"))).isTrue();
         assertThat(Retrier.retriable(new org.apache.solr.common.SolrException(org.apache.solr.common.SolrException.ErrorCode.SERVICE_UNAVAILABLE, "no leader"))).isTrue();
