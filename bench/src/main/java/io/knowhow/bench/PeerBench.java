@@ -65,6 +65,41 @@ final class PeerBench {
     }
 
     /** The peer's store at scale: exact search over the same synthetic vectors our store indexed. */
+    /**
+     * The peer's easy-RAG path on SciFact: every abstract file's text embedded whole by LangChain4j's bundled MiniLM
+     * (its tokenizer cuts at 128 tokens), exact dense search, nDCG@10 and recall as RagBench scores knowhow.
+     */
+    static void scifact(SciFactFiles sf) throws IOException {
+        AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
+        List<TextSegment> segments = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (Path f : sf.files()) {
+            segments.add(TextSegment.from(java.nio.file.Files.readString(f)));
+            sources.add(io.knowhow.core.ingest.IngestPlan.sourceKey(f));
+        }
+        List<String> ids = store.addAll(model.embedAll(segments).content(), segments);
+        double ingestSecs = (System.nanoTime() - t0) / 1e9;
+        java.util.Map<String, String> sourceOfId = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i++) sourceOfId.put(ids.get(i), sources.get(i));
+        double ndcg = 0, r10 = 0, r100 = 0;
+        for (int i = 0; i < sf.queries().size(); i++) {
+            Embedding qe = model.embed(sf.queries().get(i)).content();
+            List<String> ranked = store.search(EmbeddingSearchRequest.builder().queryEmbedding(qe).maxResults(100).build()).matches()
+                    .stream().map(m -> sourceOfId.get(m.embeddingId())).toList();
+            ndcg += Metrics.ndcg(ranked, sf.relevant().get(i), 10);
+            r10 += Metrics.recall(ranked, sf.relevant().get(i), 10);
+            r100 += Metrics.recall(ranked, sf.relevant().get(i), 100);
+        }
+        int n = sf.queries().size();
+        System.out.printf("## Peer: LangChain4j 1.20 easy-RAG path, SciFact (BEIR test)%n%n");
+        System.out.println("| system | ingest s (abstracts) | nDCG@10 | recall@10 | recall@100 |");
+        System.out.println("|---|---|---|---|---|");
+        System.out.printf(java.util.Locale.ROOT, "| langchain4j in-memory | %.1f (%d) | %.3f | %.3f | %.3f |%n%n", ingestSecs, segments.size(),
+                ndcg / n, r10 / n, r100 / n);
+    }
+
     static void scale(float[][] vectors, int dim) {
         InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
         List<Embedding> embeddings = new ArrayList<>(vectors.length);

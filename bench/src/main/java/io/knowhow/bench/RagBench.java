@@ -44,11 +44,13 @@ import java.util.stream.Stream;
  * (SQuAD v1.1 dev, SQuAD 2.0 subset, SciFact), extractive answer quality and abstention, search
  * latency at 100k chunks, and LangChain4j's in-memory "easy RAG" path as the peer in the same run.
  *
- * <p>Run: {@code bench/run RagBench [--data DIR] [--questions N] [--scale N] [--only squad,squad2,scifact,scale,peer]}.
+ * <p>Run: {@code bench/run RagBench [--data DIR] [--questions N] [--scale N] [--chunk-tokens N] [--overlap N]
+ * [--only squad,squad2,scifact,scale,peer,peer-scifact]} (peer-scifact only when named).
  * Prints markdown tables for docs/benchmarks.md.
  */
 public final class RagBench {
     private static final SearchMode[] MODES = {SearchMode.BM25, SearchMode.DENSE, SearchMode.HYBRID};
+    private static ChunkingOptions chunking = ChunkingOptions.DEFAULT;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = Args.parse(args);
@@ -57,12 +59,16 @@ public final class RagBench {
         int scale = Integer.parseInt(opt.getOrDefault("scale", "100000"));
         Set<String> only = Set.of(opt.getOrDefault("only", "squad,squad2,scifact,scale,peer").split(","));
         BundledModel model = BundledModel.valueOf(opt.getOrDefault("model", "ALL_MINILM_L6_V2_Q"));
+        // The ingest's chunking (default 200 tokens, 40 overlapping), for the speed/quality study of issue 15.
+        chunking = new ChunkingOptions(Integer.parseInt(opt.getOrDefault("chunk-tokens", Integer.toString(ChunkingOptions.DEFAULT.maxTokens()))),
+                Integer.parseInt(opt.getOrDefault("overlap", Integer.toString(ChunkingOptions.DEFAULT.overlapTokens()))));
         if (!Files.isDirectory(data)) {
             System.err.println("data folder " + data.toAbsolutePath() + " not found: pass --data DIR (the shared/data folder)");
             System.exit(2);
         }
-        System.out.printf("# RagBench %s — %s, %d cores, Java %s, model %s%n%n", Instant.now(), System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), Runtime.version(), model);
+        System.out.printf("# RagBench %s — %s, %d cores, Java %s, model %s, chunks ≤ %d tokens with %d overlapping%n%n", Instant.now(),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(), model,
+                chunking.maxTokens(), chunking.overlapTokens());
         Path work = Files.createTempDirectory("ragbench-");
         try (OnnxEmbedder embedder = OnnxEmbedder.bundled(model)) {
             if (only.contains("squad")) squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, false, List.of());
@@ -70,6 +76,7 @@ public final class RagBench {
                     outOfKb(data.resolve("squad-v1.1-dev/dev-v1.1.json"), data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), 700));
             if (only.contains("scifact")) scifact(embedder, data.resolve("scifact"), work.resolve("scifact"));
             if (only.contains("peer")) PeerBench.run(data.resolve("squad-v1.1-dev/dev-v1.1.json"), questions);
+            if (only.contains("peer-scifact")) PeerBench.scifact(SciFactFiles.write(data.resolve("scifact"), work.resolve("peer-scifact")));
             if (only.contains("scale")) scale(embedder.info().id(), embedder.info().dimension(), work.resolve("scale"), scale,
                     data.resolve("squad-v1.1-dev/dev-v1.1.json"));
         } finally {
@@ -97,7 +104,7 @@ public final class RagBench {
         Squad squad = Squad.load(file);
         List<Path> files = squad.writeParagraphs(work.resolve("docs"));
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
-            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, ChunkingOptions.DEFAULT), embedder, store);
+            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, chunking), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
             double secs = report.elapsedMillis() / 1000.0;
             String name = v2 ? "SQuAD 2.0 subset" : "SQuAD v1.1 dev";
@@ -128,7 +135,7 @@ public final class RagBench {
         SciFactFiles sf = SciFactFiles.write(dir, work.resolve("docs"));
         List<Path> files = sf.files();
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
-            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, ChunkingOptions.DEFAULT), embedder, store);
+            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, chunking), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
             double secs = report.elapsedMillis() / 1000.0;
             System.out.printf("## SciFact (BEIR test): %d abstracts → %d chunks, ingest %.1f s = %.0f chunks/s; %d queries%n%n",
