@@ -69,7 +69,7 @@ public final class VectorFormatBench {
     /** What to run; parsed from {@code --name value} arguments. */
     record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
                   long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge,
-                  LuceneStoreOptions.Graph graph) {
+                  LuceneStoreOptions.Graph graph, Path real) {
         static Config parse(String[] args) throws IOException {
             Map<String, String> a = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -89,7 +89,7 @@ public final class VectorFormatBench {
                     Long.parseLong(a.getOrDefault("seed", "42")), a.containsKey("isotropic"),
                     Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir,
                     a.containsKey("force-merge"), new LuceneStoreOptions.Graph(Integer.parseInt(a.getOrDefault("hnsw-m", "16")),
-                    Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))));
+                    Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))), a.containsKey("real") ? Path.of(a.get("real")) : null);
         }
     }
 
@@ -100,11 +100,13 @@ public final class VectorFormatBench {
         Config config = Config.parse(args);
         System.out.printf(Locale.ROOT, "%d docs, %d queries, %d dims, k=%d, HNSW M=%d beam=%d%s, %s, seed %d, Java %s, %d cores%n",
                 config.docs(), config.queries(), config.dim(), config.k(), config.graph().maxConn(), config.graph().beamWidth(),
-                config.forceMerge() ? ", force-merged" : "", config.isotropic() ? "isotropic random vectors"
+                config.forceMerge() ? ", force-merged" : "", config.real() != null
+                        ? "real MiniLM embeddings of SQuAD v1.1 paragraphs and SciFact abstracts, replicated with noise " + config.noise()
+                        + "; queries: SQuAD questions" : config.isotropic() ? "isotropic random vectors"
                         : String.format(Locale.ROOT, "clustered low-rank vectors (spread %.2f, noise %.2f)", config.spread(), config.noise()),
                 config.seed(), Runtime.version(), Runtime.getRuntime().availableProcessors());
 
-        Vectors data = Vectors.generate(config);
+        Vectors data = config.real() != null ? Vectors.real(config) : Vectors.generate(config);
         long start = System.nanoTime();
         int[][] exact = exactTopK(data.docs(), data.queries(), config.k());
         System.out.printf(Locale.ROOT, "brute force ground truth: %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -228,6 +230,43 @@ public final class VectorFormatBench {
 
     /** Documents and queries, L2-normalised. */
     record Vectors(float[][] docs, float[][] queries) {
+        /**
+         * Real embeddings (the bundled MiniLM) of SQuAD v1.1 dev paragraphs and SciFact abstracts from {@code --real DIR}
+         * (the shared data folder), each repeated with isotropic noise of norm {@code --noise} until there are
+         * {@code --docs}; queries are SQuAD questions. Real text embeddings are not uniformly spread: topics crowd, which
+         * is what a graph must cope with; the noise keeps the copies of one text apart without moving them off topic.
+         */
+        static Vectors real(Config config) throws IOException {
+            List<String> texts = new ArrayList<>();
+            Squad squad = Squad.load(config.real().resolve("squad-v1.1-dev/dev-v1.1.json"));
+            for (Squad.Paragraph p : squad.paragraphs()) texts.add(p.context());
+            for (String line : Files.readAllLines(config.real().resolve("scifact/corpus.jsonl"))) {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                texts.add(n.get("title").asText() + "\n\n" + n.get("text").asText());
+            }
+            List<Squad.Question> questions = new ArrayList<>(squad.questions());
+            java.util.Collections.shuffle(questions, new java.util.Random(config.seed()));
+            long t = System.nanoTime();
+            List<float[]> base;
+            float[][] queries = new float[Math.min(config.queries(), questions.size())][];
+            try (var embedder = io.knowhow.embed.onnx.OnnxEmbedder.bundled(io.knowhow.embed.onnx.BundledModel.ALL_MINILM_L6_V2_Q)) {
+                if (embedder.info().dimension() != config.dim())
+                    throw new IllegalArgumentException("--real uses the bundled MiniLM: pass --dim " + embedder.info().dimension());
+                base = embedder.embedAll(texts);
+                for (int i = 0; i < queries.length; i++) queries[i] = embedder.embedQuery(questions.get(i).text());
+            }
+            System.out.printf(Locale.ROOT, "embedded %d texts and %d questions in %.1f s%n", texts.size(), queries.length, (System.nanoTime() - t) / 1e9);
+            SplittableRandom random = new SplittableRandom(config.seed());
+            float noiseScale = (float) (config.noise() / Math.sqrt(config.dim()));
+            float[][] docs = new float[config.docs()][];
+            for (int i = 0; i < docs.length; i++) {
+                float[] v = base.get(i % base.size()).clone();
+                if (i >= base.size()) for (int d = 0; d < v.length; d++) v[d] += noiseScale * (float) random.nextGaussian();
+                docs[i] = normalize(v);
+            }
+            return new Vectors(docs, queries);
+        }
+
         static Vectors generate(Config config) {
             SplittableRandom random = new SplittableRandom(config.seed());
             int dim = config.dim();
