@@ -3,6 +3,7 @@ package io.knowhow.tune;
 import io.knowhow.tune.data.ExampleEncoder;
 import io.knowhow.tune.data.PreparedData;
 import io.knowhow.tune.data.TrainingData;
+import io.knowhow.tune.data.TrainingDataException;
 import io.knowhow.tune.data.TrainingExample;
 import io.knowhow.tune.model.ChatTemplate;
 import io.knowhow.tune.model.DecoderModel;
@@ -92,7 +93,7 @@ public final class Tuner {
                 throw new IllegalArgumentException("the maximum sequence length " + options.maxSeqLen() + " exceeds the model's context of "
                         + config.contextLength() + " tokens");
             List<TrainingExample> examples = TrainingData.read(dataJsonl);
-            List<TrainingExample> general = generalSet.map(TrainingData::read).orElseGet(Tuner::bundledGeneralSet);
+            List<TrainingExample> general = generalSet.map(Tuner::readGeneralSet).orElseGet(Tuner::bundledGeneralSet);
             String dataHash = sha256(dataJsonl);
             try (TextTokenizer tokenizer = TextTokenizer.load(files.tokenizer())) {
                 ChatTemplate template = ChatTemplate.detect(baseModelDir, tokenizer);
@@ -115,6 +116,14 @@ public final class Tuner {
 
     /** The bundled general set's resource name, as run logs and messages name it. */
     public static final String GENERAL_SET = "knowhow:general-set.jsonl";
+
+    private static List<TrainingExample> readGeneralSet(Path file) {
+        try {
+            return TrainingData.read(file);
+        } catch (TrainingDataException e) { // says "training data"; this file is the general set
+            throw new TrainingDataException("the general set (--general-set) is unusable: " + e.getMessage(), e.problems());
+        }
+    }
 
     private static List<TrainingExample> bundledGeneralSet() {
         try (InputStream in = Tuner.class.getResourceAsStream("general-set.jsonl")) {

@@ -111,8 +111,12 @@ class TunerTest {
         TuneOptions options = TuneOptions.builder(tmp.resolve("out")).epochs(1).valFraction(0).checkpointEvery(0).maxSeqLen(128).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Tuner().run(base, data, Optional.of(general), options, TuneListener.NONE))
                 .isInstanceOf(io.knowhow.tune.data.TrainingDataException.class)
+                .hasMessageStartingWith("the general set (--general-set) is unusable: ")
                 .hasMessageContaining(general + " line 2");
         assertThat(tmp.resolve("out")).doesNotExist();
+        Path missing = tmp.resolve("no-such-general.jsonl");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Tuner().run(base, data, Optional.of(missing), options, TuneListener.NONE))
+                .hasMessageContaining("--general-set").hasMessageContaining(missing.toString());
     }
 
     @Test
