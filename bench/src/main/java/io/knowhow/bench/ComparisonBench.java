@@ -75,7 +75,7 @@ public final class ComparisonBench {
         Doc doc = new Doc();
         doc.loadStart = loadAverage();
         long started = System.nanoTime();
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
             Rag rag = rag(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), freshnessQuestions);
             Labels labels = labels(embedder, data.resolve("banking77"), work.resolve("banking77"), sizes);
             doc.loadEnd = loadAverage();

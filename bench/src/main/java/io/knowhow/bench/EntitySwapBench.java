@@ -45,7 +45,7 @@ public final class EntitySwapBench {
         System.out.printf("# EntitySwapBench %s — %d plans per corpus, seeds %s, hybrid k=5%n%n", Instant.now(), plans, seeds);
         Map<EntitySwapCorpus.Kind, Map<EntitySwapCorpus.Attribute, int[]>> tally = new EnumMap<>(EntitySwapCorpus.Kind.class);
         Path work = Files.createTempDirectory("entityswap-");
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
             for (long seed : seeds) {
                 EntitySwapCorpus corpus = EntitySwapCorpus.generate(plans, seed);
                 Path docs = Files.createDirectories(work.resolve("docs-" + seed));

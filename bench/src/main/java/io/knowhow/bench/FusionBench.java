@@ -50,7 +50,7 @@ public final class FusionBench {
         for (String w : opt.getOrDefault("relative", "0.3,0.5,0.7,1.0,1.5").split(",")) grid.add(ScoreFusion.relativeScore(Double.parseDouble(w)));
         Path work = Files.createTempDirectory("fusionbench-");
         List<Suite> suites = new ArrayList<>();
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
             suites.add(squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, "SQuAD v1.1"));
             suites.add(squad(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), Integer.MAX_VALUE,
                     "SQuAD 2.0 subset"));

@@ -48,7 +48,7 @@ public final class MultilingualBench {
         System.out.println("| set | files (detected language) | answerable | answered correctly | answered wrongly | abstained | not in the handbook: abstained |");
         System.out.println("|---|---|---|---|---|---|---|");
         Path work = Files.createTempDirectory("multilingual-");
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
             for (String lang : langs) run(lang, embedder, work.resolve(lang), verbose);
         } finally {
             RagBench.deleteTree(work);

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * (SQuAD v1.1 dev, SQuAD 2.0 subset, SciFact), extractive answer quality and abstention, search
  * latency at 100k chunks, and LangChain4j's in-memory "easy RAG" path as the peer in the same run.
  *
- * <p>Run: {@code bench/run RagBench [--data DIR] [--questions N] [--scale N] [--chunk-tokens N] [--overlap N]
+ * <p>Run: {@code bench/run RagBench [--data DIR] [--questions N] [--scale N] [--chunk-tokens N] [--overlap N] [--window N]
  * [--only squad,squad2,scifact,scale,peer,peer-scifact]} (peer-scifact only when named).
  * Prints markdown tables for docs/benchmarks.md.
  */
@@ -59,18 +59,20 @@ public final class RagBench {
         int scale = Integer.parseInt(opt.getOrDefault("scale", "100000"));
         Set<String> only = Set.of(opt.getOrDefault("only", "squad,squad2,scifact,scale,peer").split(","));
         BundledModel model = BundledModel.valueOf(opt.getOrDefault("model", "ALL_MINILM_L6_V2_Q"));
-        // The ingest's chunking (default 200 tokens, 40 overlapping), for the speed/quality study of issue 15.
+        // The ingest's chunking (default 512 tokens, no overlap, ADR 0009), for the speed/quality study of issue 15.
         chunking = new ChunkingOptions(Integer.parseInt(opt.getOrDefault("chunk-tokens", Integer.toString(ChunkingOptions.DEFAULT.maxTokens()))),
                 Integer.parseInt(opt.getOrDefault("overlap", Integer.toString(ChunkingOptions.DEFAULT.overlapTokens()))));
         if (!Files.isDirectory(data)) {
             System.err.println("data folder " + data.toAbsolutePath() + " not found: pass --data DIR (the shared/data folder)");
             System.exit(2);
         }
-        System.out.printf("# RagBench %s — %s, %d cores, Java %s, model %s, chunks ≤ %d tokens with %d overlapping%n%n", Instant.now(),
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(), model,
-                chunking.maxTokens(), chunking.overlapTokens());
+        // The embedding window (embedder.max-tokens): a chunk longer than it is embedded by its beginning.
+        int window = Integer.parseInt(opt.getOrDefault("window", Integer.toString(ChunkingOptions.DEFAULT_VECTOR_TOKENS)));
+        System.out.printf("# RagBench %s — %s, %d cores, Java %s, model %s, chunks ≤ %d tokens with %d overlapping, vectors of the first %d%n%n",
+                Instant.now(), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(), model,
+                chunking.maxTokens(), chunking.overlapTokens(), Math.min(window, model.maxContentTokens()));
         Path work = Files.createTempDirectory("ragbench-");
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(model)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(model, window)) {
             if (only.contains("squad")) squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, false, List.of());
             if (only.contains("squad2")) squad(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), Integer.MAX_VALUE, true,
                     outOfKb(data.resolve("squad-v1.1-dev/dev-v1.1.json"), data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), 700));

@@ -65,7 +65,7 @@ public final class SolrParityBench {
         Set<String> only = Set.of(opt.getOrDefault("only", "scifact,squad").split(","));
         Path work = Files.createTempDirectory("solrparity-");
         Process cluster = null;
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
             String zk = opt.get("zk");
             if (zk == null) {
                 cluster = startCluster(Path.of(opt.getOrDefault("cluster-classpath", "knowhow-store-solr/target/cluster-classpath.txt")));

@@ -50,7 +50,10 @@ import java.util.stream.Stream;
  *
  * <p>Each format's index is built by {@code replaceSource} in sources of 10,000 chunks, as ingest would,
  * and closed (which waits for merges), then searched single-threaded after a warm-up of 200 queries.
- * Latency is the wall time of {@code retrieve(DENSE)}, stored fields included. Building dominates the run
+ * Latency is the wall time of {@code retrieve(DENSE)}, stored fields included; {@code --modes dense,hybrid} also
+ * measures hybrid search, whose exact answer is the store's BM25 list fused with the brute-force vector list
+ * ({@link #exactHybridTopK}). Synthetic documents carry 40 Zipf-distributed made-up words for its BM25 half, real ones
+ * their text. Building dominates the run
  * time: about 2 minutes a format for 100,000 vectors on a shared 2-core machine; {@code --formats} and
  * {@code --docs} trim it.
  *
@@ -69,7 +72,7 @@ public final class VectorFormatBench {
     /** What to run; parsed from {@code --name value} arguments. */
     record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
                   long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge,
-                  LuceneStoreOptions.Graph graph, Path real) {
+                  LuceneStoreOptions.Graph graph, Path real, List<SearchMode> modes) {
         static Config parse(String[] args) throws IOException {
             Map<String, String> a = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -89,11 +92,12 @@ public final class VectorFormatBench {
                     Long.parseLong(a.getOrDefault("seed", "42")), a.containsKey("isotropic"),
                     Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir,
                     a.containsKey("force-merge"), new LuceneStoreOptions.Graph(Integer.parseInt(a.getOrDefault("hnsw-m", "16")),
-                    Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))), a.containsKey("real") ? Path.of(a.get("real")) : null);
+                    Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))), a.containsKey("real") ? Path.of(a.get("real")) : null,
+                    Stream.of(a.getOrDefault("modes", "dense").split(",")).map(m -> SearchMode.valueOf(m.trim().toUpperCase(Locale.ROOT))).toList());
         }
     }
 
-    record Row(VectorFormat format, int candidates, double recall, double p50Ms, double p99Ms, double buildSeconds,
+    record Row(VectorFormat format, SearchMode mode, int candidates, double recall, double p50Ms, double p99Ms, double buildSeconds,
                double indexMb, int segments) {}
 
     public static void main(String[] args) throws IOException {
@@ -115,10 +119,11 @@ public final class VectorFormatBench {
         for (VectorFormat format : config.formats()) rows.addAll(measure(config, format, data, exact));
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-8s %10s %10s %8s %8s %8s %9s %8s%n",
-                "format", "candidates", "recall@" + config.k(), "p50 ms", "p99 ms", "build s", "index MB", "segments");
+        System.out.printf(Locale.ROOT, "%-8s %-6s %10s %10s %8s %8s %8s %9s %8s%n",
+                "format", "mode", "candidates", "recall@" + config.k(), "p50 ms", "p99 ms", "build s", "index MB", "segments");
         for (Row r : rows)
-            System.out.printf(Locale.ROOT, "%-8s %10d %10.4f %8.3f %8.3f %8.1f %9.1f %8d%n", r.format(), r.candidates(), r.recall(),
+            System.out.printf(Locale.ROOT, "%-8s %-6s %10d %10.4f %8.3f %8.3f %8.1f %9.1f %8d%n", r.format(),
+                    r.mode().name().toLowerCase(Locale.ROOT), r.candidates(), r.recall(),
                     r.p50Ms(), r.p99Ms(), r.buildSeconds(), r.indexMb(), r.segments());
     }
 
@@ -131,7 +136,7 @@ public final class VectorFormatBench {
                 String source = "synthetic-" + from / CHUNKS_PER_SOURCE;
                 List<EmbeddedChunk> chunks = new ArrayList<>();
                 for (int i = from; i < Math.min(config.docs(), from + CHUNKS_PER_SOURCE); i++) {
-                    String text = "synthetic chunk " + i;
+                    String text = data.docText(i);
                     chunks.add(new EmbeddedChunk(new Chunk(source + "#" + i, source, i, text, List.of(), 0, text.length(), 3,
                             Set.of(), Set.of()), data.docs()[i]));
                 }
@@ -167,28 +172,56 @@ public final class VectorFormatBench {
         System.out.printf(Locale.ROOT, "%s: built in %.1f s, %.1f MB, %d segments%n", format, buildSeconds, indexMb, segments);
 
         List<Row> rows = new ArrayList<>();
-        for (int candidates : config.candidates()) {
-            try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options.withDenseCandidates(candidates))) {
-                for (int i = 0; i < Math.min(200, data.queries().length); i++) search(store, data.queries()[i], config.k());
-                double[] millis = new double[data.queries().length];
-                double recall = 0;
-                for (int q = 0; q < data.queries().length; q++) {
-                    long t = System.nanoTime();
-                    List<Hit> hits = search(store, data.queries()[q], config.k());
-                    millis[q] = (System.nanoTime() - t) / 1e6;
-                    recall += overlap(hits, exact[q]) / (double) config.k();
+        int[][] exactHybrid = null;
+        if (config.modes().contains(SearchMode.HYBRID)) {
+            try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options)) {
+                exactHybrid = exactHybridTopK(store, data, config.k());
+            }
+        }
+        for (SearchMode mode : config.modes()) {
+            int[][] truth = mode == SearchMode.HYBRID ? exactHybrid : exact;
+            for (int candidates : config.candidates()) {
+                try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options.withDenseCandidates(candidates))) {
+                    for (int i = 0; i < Math.min(200, data.queries().length); i++) search(store, mode, data, i, config.k());
+                    double[] millis = new double[data.queries().length];
+                    double recall = 0;
+                    for (int q = 0; q < data.queries().length; q++) {
+                        long t = System.nanoTime();
+                        List<Hit> hits = search(store, mode, data, q, config.k());
+                        millis[q] = (System.nanoTime() - t) / 1e6;
+                        recall += overlap(hits, truth[q]) / (double) config.k();
+                    }
+                    Arrays.sort(millis);
+                    rows.add(new Row(format, mode, candidates, recall / millis.length, percentile(millis, 0.50), percentile(millis, 0.99),
+                            buildSeconds, indexMb, segments));
                 }
-                Arrays.sort(millis);
-                rows.add(new Row(format, candidates, recall / millis.length, percentile(millis, 0.50), percentile(millis, 0.99),
-                        buildSeconds, indexMb, segments));
             }
         }
         deleteRecursively(dir);
         return rows;
     }
 
-    private static List<Hit> search(LuceneKnowledgeStore store, float[] query, int k) {
-        return store.retrieve(new SearchRequest(null, query, k, SearchMode.DENSE, Filter.NONE));
+    private static List<Hit> search(LuceneKnowledgeStore store, SearchMode mode, Vectors data, int q, int k) {
+        return store.retrieve(new SearchRequest(mode == SearchMode.DENSE ? null : data.queryText(q), data.queries()[q], k, mode, Filter.NONE));
+    }
+
+    /**
+     * Hybrid's exact answer: the store's own BM25 list and the brute-force vector list, each of the length hybrid
+     * search fuses (50 for k = 10), fused by the store's fusion. What hybrid search would return with exact vectors.
+     */
+    static int[][] exactHybridTopK(LuceneKnowledgeStore store, Vectors data, int k) {
+        int n = Math.max(50, 5 * k);
+        int[][] dense = exactTopK(data.docs(), data.queries(), n);
+        int[][] result = new int[data.queries().length][];
+        for (int q = 0; q < result.length; q++) {
+            List<io.knowhow.core.retrieval.ScoreFusion.Scored<Integer>> lexical = new ArrayList<>();
+            for (Hit h : store.retrieve(new SearchRequest(data.queryText(q), null, n, SearchMode.BM25, Filter.NONE)))
+                lexical.add(new io.knowhow.core.retrieval.ScoreFusion.Scored<>(h.chunk().ordinal(), h.score()));
+            List<io.knowhow.core.retrieval.ScoreFusion.Scored<Integer>> vectors = new ArrayList<>();
+            for (int d : dense[q]) vectors.add(new io.knowhow.core.retrieval.ScoreFusion.Scored<>(d, VectorUtil.dotProduct(data.queries()[q], data.docs()[d])));
+            result[q] = LuceneStoreOptions.DEFAULTS.fusion().fuse(k, lexical, vectors).stream().mapToInt(io.knowhow.core.retrieval.ScoreFusion.Scored::id).toArray();
+        }
+        return result;
     }
 
     private static int overlap(List<Hit> hits, int[] exact) {
@@ -229,7 +262,16 @@ public final class VectorFormatBench {
     }
 
     /** Documents and queries, L2-normalised. */
-    record Vectors(float[][] docs, float[][] queries) {
+    record Vectors(float[][] docs, float[][] queries, List<String> texts, List<String> queryTexts) {
+        /** The text stored with document {@code i}: its source text for real embeddings (copies share it). */
+        String docText(int i) {
+            return texts.get(i % texts.size());
+        }
+
+        String queryText(int q) {
+            return queryTexts.get(q);
+        }
+
         /**
          * Real embeddings (the bundled MiniLM) of SQuAD v1.1 dev paragraphs and SciFact abstracts from {@code --real DIR}
          * (the shared data folder), each repeated with isotropic noise of norm {@code --noise} until there are
@@ -264,7 +306,8 @@ public final class VectorFormatBench {
                 if (i >= base.size()) for (int d = 0; d < v.length; d++) v[d] += noiseScale * (float) random.nextGaussian();
                 docs[i] = normalize(v);
             }
-            return new Vectors(docs, queries);
+            List<String> questionTexts = questions.subList(0, queries.length).stream().map(Squad.Question::text).toList();
+            return new Vectors(docs, queries, texts, questionTexts);
         }
 
         static Vectors generate(Config config) {
@@ -278,7 +321,22 @@ public final class VectorFormatBench {
             for (int i = 0; i < docs.length; i++) docs[i] = sample(config, projection, centres, random);
             float[][] queries = new float[config.queries()][];
             for (int i = 0; i < queries.length; i++) queries[i] = sample(config, projection, centres, random);
-            return new Vectors(docs, queries);
+            // Texts for the BM25 half of hybrid search: 40 words each, Zipf-like over 5,000 made-up words; queries of 6.
+            List<String> texts = new ArrayList<>(docs.length);
+            for (int i = 0; i < docs.length; i++) texts.add(zipfWords(40, random));
+            List<String> queryTexts = new ArrayList<>(queries.length);
+            for (int i = 0; i < queries.length; i++) queryTexts.add(zipfWords(6, random));
+            return new Vectors(docs, queries, texts, queryTexts);
+        }
+
+        private static String zipfWords(int n, SplittableRandom random) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                // rank r with probability ~ 1/r over 5,000 ranks: exp of a uniform over log(5,000)
+                int rank = (int) Math.exp(random.nextDouble() * Math.log(5_000));
+                b.append(i == 0 ? "" : " ").append("w").append(Integer.toString(rank * 7919 % 100_003, 36));
+            }
+            return b.toString();
         }
 
         private static float[] sample(Config config, float[][] projection, float[][] centres, SplittableRandom random) {

@@ -339,11 +339,19 @@ public final class Knowhow implements AutoCloseable {
      * store itself, so the source files need not be at hand.
      */
     public ReindexResult reindex(ReindexListener listener) {
+        return reindex(listener, false);
+    }
+
+    /**
+     * As {@link #reindex(ReindexListener)}; with {@code force}, every chunk is re-embedded even when the model is
+     * unchanged — after a change of {@code embedder.max-tokens}, whose vectors share the model's space.
+     */
+    public ReindexResult reindex(ReindexListener listener, boolean force) {
         StoreIdentity old = storeProvider().existing(location()).orElseThrow(() ->
                 new IllegalArgumentException("no knowledge base at " + kbDir + " to reindex: run `knowhow ingest PATH` first"));
         StoreIdentity target = StoreIdentity.of(embedder().info());
         // A store written in an older format (e.g. before CJK-aware keyword analysis) is rebuilt too, with the same model.
-        if (old.equals(target) && !storeProvider().needsRebuild(location())) return new ReindexResult(0, old.embedderId(), target.embedderId(), false);
+        if (!force && old.equals(target) && !storeProvider().needsRebuild(location())) return new ReindexResult(0, old.embedderId(), target.embedderId(), false);
         closeReading();
         long done = 0;
         try (ReadableKnowledgeStore from = storeProvider().openForReading(location(), old);
@@ -512,9 +520,12 @@ public final class Knowhow implements AutoCloseable {
         if (embedder == null) {
             String model = config.text(ConfigKeys.EMBEDDER_MODEL).strip();
             embedder = switch (model.toLowerCase(Locale.ROOT)) {
-                case "all-minilm-l6-v2-q" -> OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q);
-                case "bge-small-en-v1.5-q", "bge-small-en-v15-q" -> OnnxEmbedder.bundled(BundledModel.BGE_SMALL_EN_V15_Q);
+                case "all-minilm-l6-v2-q" -> bundledEmbedder(BundledModel.ALL_MINILM_L6_V2_Q);
+                case "bge-small-en-v1.5-q", "bge-small-en-v15-q" -> bundledEmbedder(BundledModel.BGE_SMALL_EN_V15_Q);
                 default -> {
+                    if (!config.origin(ConfigKeys.EMBEDDER_MAX_TOKENS).equals("default"))
+                        throw new IllegalArgumentException("embedder.max-tokens applies to the bundled models only; a tuned encoder reads "
+                                + "the window it was trained with: `knowhow config unset embedder.max-tokens`");
                     // A directory written by `knowhow tune --task embed`: the retrieval-adapted encoder.
                     if (Files.isDirectory(Path.of(model))) yield TunedEmbedder.load(Path.of(model));
                     throw new IllegalArgumentException("embedder.model '" + model
@@ -523,6 +534,10 @@ public final class Knowhow implements AutoCloseable {
             };
         }
         return embedder;
+    }
+
+    private OnnxEmbedder bundledEmbedder(BundledModel model) {
+        return OnnxEmbedder.bundled(model, config.integer(ConfigKeys.EMBEDDER_MAX_TOKENS));
     }
 
     /**
@@ -639,7 +654,7 @@ public final class Knowhow implements AutoCloseable {
     }
 
     private SentenceChunker chunker() {
-        return new SentenceChunker(tokenCounter(), ChunkSettings.fromConfig(config).options(embedder().info().maxTokens()));
+        return new SentenceChunker(tokenCounter(), ChunkSettings.fromConfig(config).options());
     }
 
     private static String readKeyFile(Path file) {

@@ -167,6 +167,46 @@ class KnowhowTest {
         }
     }
 
+    /**
+     * Chunks longer than the embedding window (ADR 0009): one chunk keeps the whole section, its vector reads
+     * the beginning, and a fact near its end is still found — by BM25 — and answered with that chunk cited.
+     * Changing the window keeps the stored vectors usable (same model); {@code reindex --force} re-embeds them.
+     */
+    @Test
+    void aChunkLongerThanTheEmbeddingWindowIsKeptWholeAndFoundByItsLastWords() throws Exception {
+        Path longDocs = tmp.resolve("long");
+        Files.createDirectories(longDocs);
+        StringBuilder text = new StringBuilder("# Office guide\n\n");
+        for (int i = 0; i < 25; i++) text.append("Visitors sign in at the front desk and wear a badge at all times. ");
+        text.append("The rooftop terrace closes at 7 pm on Fridays.\n");
+        Files.writeString(longDocs.resolve("office.md"), text);
+        try (Knowhow kb = open(kbDir)) {
+            kb.setConfig("chunk.max-tokens", "600");
+            kb.setConfig("embedder.max-tokens", "64");
+        }
+        try (Knowhow kb = open(kbDir)) {
+            assertThat(kb.embedder().info().maxTokens()).isEqualTo(64);
+            IngestReport report = kb.ingest(IngestRequest.of(longDocs), IngestListener.NONE);
+            assertThat(report.chunksWritten()).as("one chunk of ~400 tokens, not cut at the window or the model's 254").isEqualTo(1);
+            Answer a = kb.ask("When does the rooftop terrace close on Fridays?", AskRequest.by(Reader.anonymous()));
+            assertThat(a.abstained()).isFalse();
+            assertThat(a.text()).contains("7 pm");
+            assertThat(a.citations()).singleElement().satisfies(c -> assertThat(c.source()).endsWith("office.md"));
+        }
+        try (Knowhow kb = open(kbDir)) {
+            kb.unsetConfig("embedder.max-tokens");
+        }
+        try (Knowhow kb = open(kbDir)) {
+            // The same model reading more: the stored vectors stay usable, and --force re-embeds them with the new window.
+            assertThat(kb.ask("When does the rooftop terrace close on Fridays?", AskRequest.by(Reader.anonymous())).text()).contains("7 pm");
+            assertThat(kb.reindex(ReindexListener.NONE).changed()).isFalse();
+            ReindexResult forced = kb.reindex(ReindexListener.NONE, true);
+            assertThat(forced.changed()).isTrue();
+            assertThat(forced.chunks()).isEqualTo(1);
+            assertThat(kb.ask("When does the rooftop terrace close on Fridays?", AskRequest.by(Reader.anonymous())).text()).contains("7 pm");
+        }
+    }
+
     @Test
     void classifyAndExtractWithoutAModelSayHowToGetOne() {
         try (Knowhow kb = open(kbDir)) {

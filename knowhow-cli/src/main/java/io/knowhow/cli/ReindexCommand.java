@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code knowhow reindex}: re-embeds every stored chunk with the configured embedding model, after a
@@ -17,11 +18,14 @@ import picocli.CommandLine.Command;
                 "Use it after changing embedder.model or upgrading knowhow's ONNX Runtime. The chunks come from the",
                 "index itself (the source files need not be at hand); the old index stays in use until the new one is complete."})
 final class ReindexCommand extends KbCommand {
+    @Option(names = "--force", description = "re-embed every chunk even when the model is unchanged, e.g. after changing embedder.max-tokens")
+    boolean force;
+
     @Override
     int run(Knowhow kb) {
         ReindexResult result;
         try (Bar bar = new Bar(System.console() != null)) {
-            result = kb.reindex(bar);
+            result = kb.reindex(bar, force);
         }
         if (!result.changed()) out().println("Already built with " + result.to() + "; nothing to do.");
         else out().printf("Re-embedded %d chunks: %s → %s%n", result.chunks(), result.from(), result.to());

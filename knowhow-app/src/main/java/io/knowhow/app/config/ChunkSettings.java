@@ -13,8 +13,11 @@ public record ChunkSettings(int maxTokens, int overlapTokens) {
         return new ChunkSettings(config.integer(ConfigKeys.CHUNK_MAX_TOKENS), config.integer(ConfigKeys.CHUNK_OVERLAP_TOKENS));
     }
 
-    /** The chunker's options, cut to what the embedding model reads ({@code modelMaxTokens}, special tokens aside). */
-    public ChunkingOptions options(int modelMaxTokens) {
-        return new ChunkingOptions(maxTokens, overlapTokens).fittedTo(modelMaxTokens - 2);
+    /**
+     * The chunker's options. Not cut to the embedding window: a longer chunk is embedded by its beginning
+     * and found by BM25 over all of it, which is how large chunks stay cheap to ingest (ADR 0009).
+     */
+    public ChunkingOptions options() {
+        return new ChunkingOptions(maxTokens, Math.min(overlapTokens, maxTokens / 2));
     }
 }

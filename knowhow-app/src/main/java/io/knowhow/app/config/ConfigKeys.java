@@ -53,9 +53,14 @@ public final class ConfigKeys {
     // ---- embedding and chunking
     public static final ConfigKey EMBEDDER_MODEL = key("embedder.model", new Text(), "all-minilm-l6-v2-q",
             "all-minilm-l6-v2-q, bge-small-en-v1.5-q, or a directory from `knowhow tune --task embed`; change it, then run `knowhow reindex`");
-    public static final ConfigKey CHUNK_MAX_TOKENS = key("chunk.max-tokens", new Whole(16, 8192), "200",
-            "chunk size in embedding-model tokens (cut to the model's input limit)");
-    public static final ConfigKey CHUNK_OVERLAP_TOKENS = key("chunk.overlap-tokens", new Whole(0, 4096), "40",
+    public static final ConfigKey EMBEDDER_MAX_TOKENS = key("embedder.max-tokens", new Whole(14, 8192),
+            String.valueOf(io.knowhow.core.chunk.ChunkingOptions.DEFAULT_VECTOR_TOKENS),
+            "tokens of each chunk a bundled model reads into its vector (at most its limit: 254 for all-minilm-l6-v2-q, 510 for bge-small-en-v1.5-q); the whole chunk is found by BM25 (docs/adr/0009-embedding-window.md); a change applies to what is embedded from then on, `knowhow reindex --force` re-embeds the rest");
+    public static final ConfigKey CHUNK_MAX_TOKENS = key("chunk.max-tokens", new Whole(16, 8192),
+            String.valueOf(io.knowhow.core.chunk.ChunkingOptions.DEFAULT.maxTokens()),
+            "chunk size in embedding-model tokens: what BM25, answers and citations see; a chunk longer than embedder.max-tokens gets the vector of its beginning");
+    public static final ConfigKey CHUNK_OVERLAP_TOKENS = key("chunk.overlap-tokens", new Whole(0, 4096),
+            String.valueOf(io.knowhow.core.chunk.ChunkingOptions.DEFAULT.overlapTokens()),
             "tokens of whole sentences repeated between neighbouring chunks (at most half a chunk)");
 
     // ---- ingesting

@@ -65,7 +65,7 @@ class ConfigKeysTest {
         KnowhowConfig config = KnowhowConfig.load(kb, Map.of("KNOWHOW_ASK_K", "9"));
         assertThat(config.integer(ConfigKeys.ASK_K)).isEqualTo(9);
         assertThat(config.origin(ConfigKeys.ASK_K)).isEqualTo("KNOWHOW_ASK_K");
-        assertThat(config.integer(ConfigKeys.CHUNK_MAX_TOKENS)).isEqualTo(200);
+        assertThat(config.integer(ConfigKeys.CHUNK_MAX_TOKENS)).isEqualTo(512);
         assertThat(config.origin(ConfigKeys.CHUNK_MAX_TOKENS)).isEqualTo("default");
     }
 

@@ -6,7 +6,7 @@ package io.knowhow.core.port;
  * @param id        model and runtime, e.g. "all-minilm-l6-v2-q@onnxruntime-1.20.0"; a knowledge base
  *                  built with one id refuses queries from another
  * @param dimension vector length
- * @param maxTokens the model's input limit in tokens (chunks must fit)
+ * @param maxTokens content tokens the model reads of a text; a longer text is embedded by its beginning
  */
 public record EmbedderInfo(String id, int dimension, int maxTokens) {
     public EmbedderInfo {

@@ -67,4 +67,23 @@ public enum BundledModel {
     public OnnxModelOptions options() {
         return new OnnxModelOptions(modelName, pooling, queryPrefix, maxSequenceLength);
     }
+
+    /** Content tokens the model reads at most: its sequence limit less [CLS] and [SEP]. */
+    public int maxContentTokens() {
+        return maxSequenceLength - 2;
+    }
+
+    /**
+     * This model reading at most {@code contentTokens} tokens of each text (its whole limit when that is
+     * more); a longer text is embedded by its beginning. Same name, same vector space: queries and texts
+     * within the window get the very same vectors, so a knowledge base's vectors stay comparable when
+     * the window changes (ADR 0009).
+     */
+    public OnnxModelOptions options(int contentTokens) {
+        if (contentTokens < OnnxModelOptions.MIN_SEQUENCE_LENGTH - 2)
+            throw new IllegalArgumentException("an embedding window must be at least " + (OnnxModelOptions.MIN_SEQUENCE_LENGTH - 2)
+                    + " tokens, got " + contentTokens);
+        if (contentTokens >= maxContentTokens()) return options();
+        return options().withMaxSequenceLength(contentTokens + 2);
+    }
 }

@@ -83,7 +83,20 @@ public final class OnnxEmbedder implements Embedder, TokenCounter {
     /** Loads a model shipped in a jar on the classpath. */
     public static OnnxEmbedder bundled(BundledModel model, OnnxRuntimeOptions runtime) {
         Objects.requireNonNull(model, "model");
-        OnnxEmbedder embedder = new OnnxEmbedder(model.options(), runtime, new ModelSource.Resource(model));
+        return bundled(model, model.options(), runtime);
+    }
+
+    /**
+     * Loads a model shipped in a jar on the classpath that reads at most {@code windowTokens} tokens of
+     * each text ({@link BundledModel#options(int)}): longer texts are embedded by their beginning.
+     */
+    public static OnnxEmbedder bundled(BundledModel model, int windowTokens) {
+        Objects.requireNonNull(model, "model");
+        return bundled(model, model.options(windowTokens), OnnxRuntimeOptions.defaults());
+    }
+
+    private static OnnxEmbedder bundled(BundledModel model, OnnxModelOptions options, OnnxRuntimeOptions runtime) {
+        OnnxEmbedder embedder = new OnnxEmbedder(options, runtime, new ModelSource.Resource(model));
         if (embedder.info.dimension() != model.dimension()) {
             embedder.close();
             throw new ModelLoadException("bundled model " + model + " declares " + embedder.info.dimension()

@@ -145,6 +145,40 @@ class OnnxEmbedderTest {
         assertThat(cosine(v.get(0), v.get(2))).isLessThan(0.99);
     }
 
+    /**
+     * A shorter window (embedder.max-tokens) embeds a text by its first N tokens — the same vector as
+     * the full model gives those N tokens alone — under the model's own name: the vector space is the same.
+     */
+    @Test
+    void aWindowEmbedsATextByItsBeginningAndIsNamedApart() {
+        String text = words(400, new Random(11));
+        try (OnnxEmbedder windowed = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, 64)) {
+            assertThat(windowed.info().maxTokens()).isEqualTo(64);
+            assertThat(windowed.info().id()).isEqualTo("all-minilm-l6-v2-q@onnxruntime-1.20.0");
+            assertThat(windowed.count(text)).as("counting is never cut").isEqualTo(embedders.get(BundledModel.ALL_MINILM_L6_V2_Q).count(text));
+
+            String[] words = text.split(" ");
+            String beginning = String.join(" ", java.util.Arrays.copyOf(words, 40));
+            assertThat(windowed.count(beginning)).isLessThanOrEqualTo(64);
+            float[] long_ = windowed.embedAll(List.of(text)).get(0);
+            // the first 64 tokens: grow the prefix word by word until it reaches the window
+            int n = 40;
+            while (windowed.count(String.join(" ", java.util.Arrays.copyOf(words, n + 1))) <= 64) n++;
+            String window = String.join(" ", java.util.Arrays.copyOf(words, n));
+            assertThat(cosine(long_, embedders.get(BundledModel.ALL_MINILM_L6_V2_Q).embedAll(List.of(window)).get(0))).isGreaterThan(0.9999);
+            // Within the window both give the very same vectors, so one knowledge base may hold both.
+            assertThat(windowed.embedAll(List.of(beginning)).get(0)).containsExactly(embedders.get(BundledModel.ALL_MINILM_L6_V2_Q).embedAll(List.of(beginning)).get(0));
+            assertThat(windowed.embedQuery("when does the terrace close")).containsExactly(embedders.get(BundledModel.ALL_MINILM_L6_V2_Q).embedQuery("when does the terrace close"));
+            // Control: the full model reads further, so its vector of the long text is another one.
+            assertThat(cosine(long_, embedders.get(BundledModel.ALL_MINILM_L6_V2_Q).embedAll(List.of(text)).get(0))).isLessThan(0.99);
+        }
+        // a window at or above the model's limit is the model's limit
+        try (OnnxEmbedder whole = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, 1_000)) {
+            assertThat(whole.info().maxTokens()).isEqualTo(254);
+        }
+        assertThatThrownBy(() -> BundledModel.ALL_MINILM_L6_V2_Q.options(8)).hasMessageContaining("at least 14");
+    }
+
     @Test
     void countsTokensWithoutSpecialTokensAndWithoutTruncation() {
         OnnxEmbedder embedder = embedders.get(BundledModel.ALL_MINILM_L6_V2_Q);
