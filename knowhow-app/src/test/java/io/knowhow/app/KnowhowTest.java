@@ -208,6 +208,19 @@ class KnowhowTest {
     }
 
     @Test
+    void anEmbeddingWindowForATunedEncoderIsRefusedWithTheWayOut() throws Exception {
+        Path tuned = Files.createDirectories(tmp.resolve("tuned-encoder"));
+        try (Knowhow kb = open(kbDir)) {
+            kb.setConfig("embedder.model", tuned.toString());
+            kb.setConfig("embedder.max-tokens", "64");
+        }
+        try (Knowhow kb = open(kbDir)) {
+            assertThatThrownBy(kb::embedder).hasMessageContaining("embedder.max-tokens applies to the bundled models only")
+                    .hasMessageContaining("knowhow config unset embedder.max-tokens");
+        }
+    }
+
+    @Test
     void classifyAndExtractWithoutAModelSayHowToGetOne() {
         try (Knowhow kb = open(kbDir)) {
             assertThatThrownBy(() -> kb.classify("text", Optional.empty())).hasMessageContaining("knowhow tune --task classify");
