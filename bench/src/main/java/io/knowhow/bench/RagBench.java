@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * latency at 100k chunks, and LangChain4j's in-memory "easy RAG" path as the peer in the same run.
  *
  * <p>Run: {@code bench/run RagBench [--data DIR] [--questions N] [--scale N] [--chunk-tokens N] [--overlap N] [--window N]
- * [--only squad,squad2,scifact,scale,peer,peer-scifact]} (peer-scifact only when named).
+ * [--only squad,squad2,scifact,scale,peer,peer-scifact]} (peer-scifact only when named); {@code --embedder DIR} runs SciFact
+ * with a tuned encoder ({@code knowhow tune --task embed}) as the embedder.
  * Prints markdown tables for docs/benchmarks.md.
  */
 public final class RagBench {
@@ -72,11 +73,24 @@ public final class RagBench {
                 Instant.now(), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(), model,
                 chunking.maxTokens(), chunking.overlapTokens(), Math.min(window, model.maxContentTokens()));
         Path work = Files.createTempDirectory("ragbench-");
+        if (opt.containsKey("embedder")) {
+            // A tuned encoder directory (`knowhow tune --task embed`) as the knowledge base's embedder, on SciFact: the
+            // one-setting option of issue 15's quality target. Chunks are counted with the bundled MiniLM's tokenizer, as the app does.
+            try (var tuned = io.knowhow.tuneencoder.embed.TunedEmbedder.load(Path.of(opt.get("embedder")));
+                 OnnxEmbedder counter = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q)) {
+                System.out.printf(Locale.ROOT, "embedder: %s (%s)%n%n", opt.get("embedder"), tuned.info().id());
+                double ndcg = scifact(tuned, counter, data.resolve("scifact"), work.resolve("scifact"));
+                System.out.printf(Locale.ROOT, "hybrid nDCG@10, four digits: %.4f%n", ndcg);
+            } finally {
+                deleteTree(work);
+            }
+            return;
+        }
         try (OnnxEmbedder embedder = OnnxEmbedder.bundled(model, window)) {
             if (only.contains("squad")) squad(embedder, data.resolve("squad-v1.1-dev/dev-v1.1.json"), work.resolve("squad"), questions, false, List.of());
             if (only.contains("squad2")) squad(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), Integer.MAX_VALUE, true,
                     outOfKb(data.resolve("squad-v1.1-dev/dev-v1.1.json"), data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), 700));
-            if (only.contains("scifact")) scifact(embedder, data.resolve("scifact"), work.resolve("scifact"));
+            if (only.contains("scifact")) scifact(embedder, embedder, data.resolve("scifact"), work.resolve("scifact"));
             if (only.contains("peer")) PeerBench.run(data.resolve("squad-v1.1-dev/dev-v1.1.json"), questions);
             if (only.contains("peer-scifact")) PeerBench.scifact(SciFactFiles.write(data.resolve("scifact"), work.resolve("peer-scifact")));
             if (only.contains("scale")) scale(embedder.info().id(), embedder.info().dimension(), work.resolve("scale"), scale,
@@ -133,11 +147,16 @@ public final class RagBench {
         }
     }
 
-    private static void scifact(OnnxEmbedder embedder, Path dir, Path work) throws IOException {
+    /**
+     * SciFact through the real pipeline with the given embedder (bundled, or a tuned encoder: tune.EmbedBench) and the
+     * current chunking; prints the table and returns the hybrid nDCG@10.
+     */
+    public static double scifact(io.knowhow.core.port.Embedder embedder, io.knowhow.core.port.TokenCounter counter, Path dir, Path work) throws IOException {
         SciFactFiles sf = SciFactFiles.write(dir, work.resolve("docs"));
         List<Path> files = sf.files();
+        double hybridNdcg = Double.NaN;
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
-            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, chunking), embedder, store);
+            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(counter, chunking), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
             double secs = report.elapsedMillis() / 1000.0;
             System.out.printf("## SciFact (BEIR test): %d abstracts → %d chunks, ingest %.1f s = %.0f chunks/s; %d queries%n%n",
@@ -158,9 +177,11 @@ public final class RagBench {
                 }
                 int n = sf.queries().size();
                 System.out.printf("| %s | %.3f | %.3f | %.3f |%n", mode.name().toLowerCase(Locale.ROOT), ndcg / n, r10 / n, r100 / n);
+                if (mode == SearchMode.HYBRID) hybridNdcg = ndcg / n;
             }
             System.out.println("\nPublished nDCG@10 anchors: BM25 0.665 (BEIR), all-MiniLM-L6-v2 ≈ 0.645, bge-small-en-v1.5 ≈ 0.72 (MTEB).\n");
         }
+        return hybridNdcg;
     }
 
     static List<String> dedupe(List<String> ids) {

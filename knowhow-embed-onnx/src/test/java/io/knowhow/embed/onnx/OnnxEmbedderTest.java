@@ -150,7 +150,7 @@ class OnnxEmbedderTest {
      * the full model gives those N tokens alone — under the model's own name: the vector space is the same.
      */
     @Test
-    void aWindowEmbedsATextByItsBeginningAndIsNamedApart() {
+    void aWindowEmbedsATextByItsBeginningUnderTheModelsName() {
         String text = words(400, new Random(11));
         try (OnnxEmbedder windowed = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, 64)) {
             assertThat(windowed.info().maxTokens()).isEqualTo(64);
