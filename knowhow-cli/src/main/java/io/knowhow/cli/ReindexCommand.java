@@ -28,6 +28,7 @@ final class ReindexCommand extends KbCommand {
             result = kb.reindex(bar, force);
         }
         if (!result.changed()) out().println("Already built with " + result.to() + "; nothing to do.");
+        else if (result.from().equals(result.to())) out().printf("Re-embedded %d chunks with %s%n", result.chunks(), result.to());
         else out().printf("Re-embedded %d chunks: %s → %s%n", result.chunks(), result.from(), result.to());
         return 0;
     }
