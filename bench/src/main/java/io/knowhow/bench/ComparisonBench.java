@@ -60,6 +60,8 @@ import java.util.Set;
 public final class ComparisonBench {
     private static final String MARKER = "Quorvex-";
 
+    private static ChunkingOptions chunking = ChunkingOptions.DEFAULT;
+
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = Args.parse(args);
         Path data = Path.of(opt.getOrDefault("data", "../shared/data"));
@@ -67,6 +69,10 @@ public final class ComparisonBench {
         int[] sizes = java.util.Arrays.stream(opt.getOrDefault("sizes", "100,300,1000,3000,0").split(",")).mapToInt(Integer::parseInt).toArray();
         int freshnessQuestions = Integer.parseInt(opt.getOrDefault("freshness", "30"));
         double cpuHour = Double.parseDouble(opt.getOrDefault("cpu-hour", "0.05"));
+        // The ingest settings (default: the product's, ADR 0009), to compare chunkings on the same rows.
+        chunking = new ChunkingOptions(Integer.parseInt(opt.getOrDefault("chunk-tokens", Integer.toString(ChunkingOptions.DEFAULT.maxTokens()))),
+                Integer.parseInt(opt.getOrDefault("overlap", Integer.toString(ChunkingOptions.DEFAULT.overlapTokens()))));
+        int window = Integer.parseInt(opt.getOrDefault("window", Integer.toString(ChunkingOptions.DEFAULT_VECTOR_TOKENS)));
         if (!Files.isDirectory(data)) {
             System.err.println("data folder " + data.toAbsolutePath() + " not found: pass --data DIR (the shared/data folder)");
             System.exit(2);
@@ -75,7 +81,7 @@ public final class ComparisonBench {
         Doc doc = new Doc();
         doc.loadStart = loadAverage();
         long started = System.nanoTime();
-        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, ChunkingOptions.DEFAULT_VECTOR_TOKENS)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.bundled(BundledModel.ALL_MINILM_L6_V2_Q, window)) {
             Rag rag = rag(embedder, data.resolve("squad2-dev-subset/dev-v2.0-5articles.json"), work.resolve("squad2"), freshnessQuestions);
             Labels labels = labels(embedder, data.resolve("banking77"), work.resolve("banking77"), sizes);
             doc.loadEnd = loadAverage();
@@ -103,7 +109,7 @@ public final class ComparisonBench {
         Squad squad = Squad.load(file);
         List<Path> files = squad.writeParagraphs(work.resolve("docs"));
         try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(work.resolve("index"), embedder.info().id(), embedder.info().dimension())) {
-            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, ChunkingOptions.DEFAULT), embedder, store);
+            Ingestor ingestor = new Ingestor(new TikaDocumentParser(), new SentenceChunker(embedder, chunking), embedder, store);
             IngestReport report = ingestor.ingest(new IngestPlan(files, List.of(), Set.of(), Set.of()), IngestListener.NONE);
             long chars = squad.paragraphs().stream().mapToLong(p -> p.context().length()).sum();
             KnowledgeBase kb = new KnowledgeBase(embedder, store, new ExtractiveGenerator());
