@@ -70,9 +70,8 @@ public final class ComparisonBench {
         int freshnessQuestions = Integer.parseInt(opt.getOrDefault("freshness", "30"));
         double cpuHour = Double.parseDouble(opt.getOrDefault("cpu-hour", "0.05"));
         // The ingest settings (default: the product's, ADR 0009), to compare chunkings on the same rows.
-        chunking = new ChunkingOptions(Integer.parseInt(opt.getOrDefault("chunk-tokens", Integer.toString(ChunkingOptions.DEFAULT.maxTokens()))),
-                Integer.parseInt(opt.getOrDefault("overlap", Integer.toString(ChunkingOptions.DEFAULT.overlapTokens()))));
-        int window = Integer.parseInt(opt.getOrDefault("window", Integer.toString(ChunkingOptions.DEFAULT_VECTOR_TOKENS)));
+        chunking = Args.chunking(opt);
+        int window = Args.window(opt);
         if (!Files.isDirectory(data)) {
             System.err.println("data folder " + data.toAbsolutePath() + " not found: pass --data DIR (the shared/data folder)");
             System.exit(2);

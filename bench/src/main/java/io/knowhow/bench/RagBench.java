@@ -60,18 +60,18 @@ public final class RagBench {
         int scale = Integer.parseInt(opt.getOrDefault("scale", "100000"));
         Set<String> only = Set.of(opt.getOrDefault("only", "squad,squad2,scifact,scale,peer").split(","));
         BundledModel model = BundledModel.valueOf(opt.getOrDefault("model", "ALL_MINILM_L6_V2_Q"));
-        // The ingest's chunking (default 512 tokens, no overlap, ADR 0009), for the speed/quality study of issue 15.
-        chunking = new ChunkingOptions(Integer.parseInt(opt.getOrDefault("chunk-tokens", Integer.toString(ChunkingOptions.DEFAULT.maxTokens()))),
-                Integer.parseInt(opt.getOrDefault("overlap", Integer.toString(ChunkingOptions.DEFAULT.overlapTokens()))));
+        // The ingest's chunking and embedding window, for the speed/quality study of issue 15 (ADR 0009).
+        chunking = Args.chunking(opt);
+        int window = Args.window(opt);
         if (!Files.isDirectory(data)) {
             System.err.println("data folder " + data.toAbsolutePath() + " not found: pass --data DIR (the shared/data folder)");
             System.exit(2);
         }
-        // The embedding window (embedder.max-tokens): a chunk longer than it is embedded by its beginning.
-        int window = Integer.parseInt(opt.getOrDefault("window", Integer.toString(ChunkingOptions.DEFAULT_VECTOR_TOKENS)));
-        System.out.printf("# RagBench %s — %s, %d cores, Java %s, model %s, chunks ≤ %d tokens with %d overlapping, vectors of the first %d%n%n",
-                Instant.now(), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(), model,
-                chunking.maxTokens(), chunking.overlapTokens(), Math.min(window, model.maxContentTokens()));
+        System.out.printf("# RagBench %s — %s, %d cores, Java %s, %s, chunks ≤ %d tokens with %d overlapping%n%n",
+                Instant.now(), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                opt.containsKey("embedder") ? "tuned encoder " + opt.get("embedder") + " (its own window)"
+                        : "model " + model + ", vectors of the first " + Math.min(window, model.maxContentTokens()) + " tokens",
+                chunking.maxTokens(), chunking.overlapTokens());
         Path work = Files.createTempDirectory("ragbench-");
         if (opt.containsKey("embedder")) {
             // A tuned encoder directory (`knowhow tune --task embed`) as the knowledge base's embedder, on SciFact: the
@@ -312,7 +312,7 @@ public final class RagBench {
         return v;
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

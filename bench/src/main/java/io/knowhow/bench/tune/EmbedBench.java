@@ -94,9 +94,12 @@ public final class EmbedBench {
             try (TunedEmbedder e = r.embedder().orElseThrow()) {
                 if (hybrid) {
                     long h0 = System.nanoTime();
+                    Path work = Files.createTempDirectory("embed-bench-hybrid");
                     try (var counter = io.knowhow.embed.onnx.OnnxEmbedder.bundled(io.knowhow.embed.onnx.BundledModel.ALL_MINILM_L6_V2_Q)) {
                         System.out.printf(Locale.ROOT, "%s encoder as the knowledge base's embedder, SciFact through the product pipeline:%n", m);
-                        io.knowhow.bench.RagBench.scifact(e, counter, data.resolve("scifact"), Files.createTempDirectory("embed-bench-hybrid"));
+                        io.knowhow.bench.RagBench.scifact(e, counter, data.resolve("scifact"), work);
+                    } finally {
+                        io.knowhow.bench.RagBench.deleteTree(work); // the index and the 5,183 abstract files
                     }
                     System.out.printf(Locale.ROOT, "(%.0f s)%n", (System.nanoTime() - h0) / 1e9);
                 }
