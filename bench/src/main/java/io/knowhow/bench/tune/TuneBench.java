@@ -35,14 +35,14 @@ import java.util.SplittableRandom;
  * (6N in all); LoRA skips the frozen weights' gradients (≈4N). Attention's T² terms are included.
  *
  * <pre>
- * usage: bench/run tune.TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]
+ * usage: bench/run tune.TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]
  * </pre>
  */
 public final class TuneBench {
     private TuneBench() {}
 
     public static void main(String[] args) throws IOException {
-        int seq = 256, steps = 4, prompt = 64, decode = 64, threads = 0;
+        int seq = 256, steps = 4, prompt = 64, decode = 64, rounds = 5, threads = 0;
         boolean skipFull = false, skipTraining = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -50,11 +50,12 @@ public final class TuneBench {
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--prompt" -> prompt = Integer.parseInt(args[++i]);
                 case "--decode" -> decode = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--skip-full" -> skipFull = true;
                 case "--skip-training" -> skipTraining = true;
                 default -> {
-                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--threads N] [--skip-full] [--skip-training]");
+                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]");
                     System.exit(2);
                 }
             }
@@ -93,8 +94,13 @@ public final class TuneBench {
             report("decode with KV cache (libtorch)", gen[1], 2 * n * gen[1], peak);
             for (VectorDecoder.Precision p : VectorDecoder.Precision.values()) {
                 VectorDecoder decoder = VectorDecoder.of(model, p);
-                double tps = vectorDecode(decoder, prompt, decode, config.vocabSize());
-                report("decode, VectorDecoder " + p + " (" + decoder.weightBytes() / (1 << 20) + " MB)", tps, 2 * n * tps, peak);
+                // Measured again beside each decoder: on a shared machine the memory's speed moves by a third within minutes.
+                double bandwidth = readBandwidth();
+                double[] tps = vectorDecode(decoder, prompt, decode, rounds, config.vocabSize());
+                double bytesPerSecond = decoder.weightBytes() * tps[0];
+                report("decode, VectorDecoder " + p + " (" + decoder.weightBytes() / (1 << 20) + " MB)", tps[0], 2 * n * tps[0], peak);
+                System.out.printf("%-34s %9s median of %d rounds (%.1f–%.1f); weights read %.1f GB/s; memory read just before: %.1f GB/s%n", "",
+                        "", rounds, tps[1], tps[2], bytesPerSecond / 1e9, bandwidth / 1e9);
             }
         }
         System.out.printf("peak RSS (VmHWM): %s%n", peakRss());
@@ -146,16 +152,62 @@ public final class TuneBench {
         }
     }
 
-    /** Decode tokens/s of the Java decoder after a {@code prompt}-token context (stepped in, not timed) and 16 warm-up tokens. */
-    private static double vectorDecode(VectorDecoder decoder, int prompt, int decode, int vocab) {
+    /**
+     * Decode tokens/s of the Java decoder, {median, min, max} over {@code rounds} generations of {@code decode}
+     * tokens, each after the same {@code prompt}-token context (stepped in, not timed); one untimed generation
+     * first, so that the JIT has compiled the step (a single short round read 15–30% low).
+     */
+    private static double[] vectorDecode(VectorDecoder decoder, int prompt, int decode, int rounds, int vocab) {
         int[] ids = new SplittableRandom(3).ints(prompt, 0, vocab).toArray();
-        VectorDecoder.Cache cache = decoder.newCache(prompt + 16 + decode + 1);
-        float[] logits = null;
-        for (int id : ids) logits = decoder.step(cache, id);
-        for (int i = 0; i < 16; i++) logits = decoder.step(cache, argmax(logits));
-        long t = System.nanoTime();
-        for (int i = 0; i < decode; i++) logits = decoder.step(cache, argmax(logits));
-        return decode / ((System.nanoTime() - t) / 1e9);
+        double[] tps = new double[rounds];
+        for (int round = -1; round < rounds; round++) {
+            VectorDecoder.Cache cache = decoder.newCache(prompt + decode + 1);
+            float[] logits = null;
+            for (int id : ids) logits = decoder.step(cache, id);
+            long t = System.nanoTime();
+            for (int i = 0; i < decode; i++) logits = decoder.step(cache, argmax(logits));
+            if (round >= 0) tps[round] = decode / ((System.nanoTime() - t) / 1e9);
+        }
+        double[] sorted = tps.clone();
+        java.util.Arrays.sort(sorted);
+        return new double[] {sorted[rounds / 2], sorted[0], sorted[rounds - 1]};
+    }
+
+    /**
+     * Bytes per second that all cores together read from memory: a 1 GiB long[] (far beyond the caches) summed in
+     * contiguous slices, one thread a slice, best of five passes — a plain loop, so a lower bound on what a tuned
+     * reader gets (decoding has read faster than it). The loop is one C2 vectorises, so it is the
+     * memory, not the adds, that is timed.
+     */
+    private static double readBandwidth() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        long[] data = new long[1 << 27];
+        java.util.Arrays.parallelSetAll(data, i -> i);
+        double best = 0;
+        long[] sums = new long[threads * 8];
+        for (int pass = 0; pass < 5; pass++) {
+            Thread[] workers = new Thread[threads];
+            long t = System.nanoTime();
+            for (int w = 0; w < threads; w++) {
+                int from = (int) ((long) data.length * w / threads), to = (int) ((long) data.length * (w + 1) / threads), slot = w * 8;
+                workers[w] = Thread.ofPlatform().start(() -> {
+                    long sum = 0;
+                    for (int i = from; i < to; i++) sum += data[i];
+                    sums[slot] = sum;
+                });
+            }
+            for (Thread worker : workers) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return best;
+                }
+            }
+            best = Math.max(best, 8.0 * data.length / ((System.nanoTime() - t) / 1e9));
+        }
+        if (sums[0] == 42) System.out.print(""); // keeps the sums alive
+        return best;
     }
 
     private static int argmax(float[] v) {
