@@ -23,7 +23,7 @@ final class Contradictions {
     private static final Pattern WORD = Pattern.compile("[^\\p{L}]+");
 
     /** Opposite words, both directions; single words only, as they appear in text (no stemming: "most"/"least" must not meet "mostly"). */
-    private static final List<String[]> ANTONYMS = List.of(
+    private static final List<String[][]> ANTONYMS = List.of(
             p("largest", "smallest"), p("biggest", "smallest"), p("most", "least"), p("highest", "lowest"), p("first", "last"),
             p("earliest", "latest"), p("oldest", "newest"), p("oldest", "youngest"), p("longest", "shortest"), p("maximum", "minimum"),
             p("more", "less"), p("more", "fewer"), p("increase", "decrease"), p("increased", "decreased"), p("before", "after"),
@@ -34,30 +34,63 @@ final class Contradictions {
             p("true", "false"), p("rich", "poor"), p("strong", "weak"), p("fast", "slow"), p("hot", "cold"), p("heavy", "light"),
             p("success", "failure"), p("agree", "disagree"), p("legal", "illegal"), p("private", "public"), p("import", "export"),
             p("imports", "exports"), p("rise", "fall"), p("gain", "loss"), p("birth", "death"), p("born", "died"), p("entered", "left"),
-            p("allowed", "forbidden"), p("allowed", "banned"));
+            p("allowed", "forbidden"), p("allowed", "banned"),
+            // Verbs a team's documents state one of and a near-miss question asks the other: "When does the
+            // cafeteria close?" over "The cafeteria opens at eight" must not be answered with the opening time.
+            // Each side lists its forms, since the question and the sentence inflect the verb differently.
+            f("open opens opened opening", "close closes closed closing"), f("buy buys bought buying", "sell sells sold selling"),
+            f("arrive arrives arrived arriving arrival", "depart departs departed departing departure"),
+            f("send sends sent sending", "receive receives received receiving"), f("add adds added adding", "remove removes removed removing"),
+            f("enable enables enabled enabling", "disable disables disabled disabling"),
+            f("include includes included including", "exclude excludes excluded excluding"),
+            f("upload uploads uploaded uploading", "download downloads downloaded downloading"),
+            // The same in German, the second language knowhow is measured on (MultilingualBench).
+            f("öffnet öffnen geöffnet öffnung", "schließt schließen geschlossen schließung"), f("kauft kaufen gekauft", "verkauft verkaufen"),
+            f("beginnt beginnen begonnen", "endet enden geendet"), f("ankunft", "abfahrt"));
 
     private Contradictions() {}
 
-    /** True when {@code sentence} answers the opposite of {@code question} by negation or by an antonym. */
+    /**
+     * A question answered by yes or no ("Is the office open on Sundays?"): a sentence with the opposite word ("The
+     * office is closed on Sundays") is its answer, not another question's.
+     */
+    private static final Pattern YES_NO = Pattern.compile(
+            "(?i)^\\s*(is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|must|has|have|had)\\b");
+
+    /**
+     * True when {@code sentence} answers the opposite of {@code question} by negation, or by an antonym where the
+     * question asks for more than yes or no.
+     */
     static boolean between(String question, String sentence) {
         if (NEGATION.matcher(question).find() && !NEGATION.matcher(sentence).find()) return true;
+        if (YES_NO.matcher(question).find()) return false;
         Set<String> q = words(question), s = words(sentence);
-        for (String[] pair : ANTONYMS) {
+        for (String[][] pair : ANTONYMS) {
             if (swapped(q, s, pair[0], pair[1]) || swapped(q, s, pair[1], pair[0])) return true;
         }
         return false;
     }
 
-    /** The question says {@code asked} and not {@code opposite}; the sentence says {@code opposite} and not {@code asked}. */
-    private static boolean swapped(Set<String> q, Set<String> s, String asked, String opposite) {
-        return q.contains(asked) && !q.contains(opposite) && s.contains(opposite) && !s.contains(asked);
+    /** The question says a form of {@code asked} and none of {@code opposite}; the sentence the other way round. */
+    private static boolean swapped(Set<String> q, Set<String> s, String[] asked, String[] opposite) {
+        return any(q, asked) && !any(q, opposite) && any(s, opposite) && !any(s, asked);
+    }
+
+    private static boolean any(Set<String> words, String[] forms) {
+        for (String form : forms) if (words.contains(form)) return true;
+        return false;
     }
 
     private static Set<String> words(String text) {
         return new HashSet<>(List.of(WORD.split(text.toLowerCase(Locale.ROOT))));
     }
 
-    private static String[] p(String a, String b) {
-        return new String[] {a, b};
+    private static String[][] p(String a, String b) {
+        return new String[][] {{a}, {b}};
+    }
+
+    /** Opposite word families, each a space-separated list of forms. */
+    private static String[][] f(String a, String b) {
+        return new String[][] {a.split(" "), b.split(" ")};
     }
 }

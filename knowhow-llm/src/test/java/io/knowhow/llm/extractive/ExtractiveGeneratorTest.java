@@ -87,6 +87,26 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void aNearMissVerbIsNotAnsweredWithItsOpposite() {
+        // Only the opening time is known: asked when it closes, the answer must be "don't know", not the opening time.
+        List<Hit> opening = evidence("The cafeteria opens at eight.");
+        assertThat(generator.generate(new GenerationRequest("When does the cafeteria close?", opening)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("When does the cafeteria open?", opening)).text()).contains("opens at eight");
+        // When both are known, the question's own verb picks its sentence.
+        List<Hit> both = evidence("The cafeteria opens at eight.", "The cafeteria closes at six.");
+        assertThat(generator.generate(new GenerationRequest("When does the cafeteria close?", both)).text()).contains("closes at six")
+                .doesNotContain("opens");
+        // German alike.
+        List<Hit> kantine = evidence("Die Kantine öffnet um acht Uhr.");
+        assertThat(generator.generate(new GenerationRequest("Wann schließt die Kantine?", kantine)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Wann öffnet die Kantine?", kantine)).text()).contains("acht Uhr");
+        // A yes/no question is answered by the opposite word: "excludes" says no to "include".
+        List<Hit> starter = evidence("The Starter plan excludes phone support.");
+        assertThat(generator.generate(new GenerationRequest("Does the Starter plan include phone support?", starter)).text())
+                .contains("excludes phone support");
+    }
+
+    @Test
     void abstainsWithoutEvidence() {
         assertThat(generator.generate(new GenerationRequest("What is the capital of France?", List.of())).abstained()).isTrue();
     }
