@@ -170,7 +170,10 @@ public final class ExtractiveGenerator implements Generator {
         for (Candidate c : candidates.subList(1, candidates.size())) {
             if (chosen.size() >= options.maxSentences()) break;
             boolean addsQuestionTerms = q.terms().stream().anyMatch(t -> c.sentence().terms().contains(t) && !covered.contains(t));
-            if (c.coverage() >= 0.8 * best.coverage() && addsQuestionTerms
+            // When the question names something, a sentence from elsewhere joins only if it names it too: one that
+            // shares "cost" and holds a number is not about "the Enterprise plan" (seen on this project's own docs).
+            boolean aboutTheSame = c.passage() == best.passage() || nameTerms.isEmpty() || c.names() > 0;
+            if (c.coverage() >= 0.8 * best.coverage() && addsQuestionTerms && aboutTheSame
                     && !c.sentence().text().equals(best.sentence().text())) {
                 chosen.add(c);
                 covered.addAll(c.sentence().terms());

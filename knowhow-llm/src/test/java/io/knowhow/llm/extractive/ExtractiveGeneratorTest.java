@@ -107,6 +107,24 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void aSecondSentenceMustBeAboutWhatTheQuestionNames() throws Exception {
+        // The five chunks search returned on this repository's docs plus a CSV of plans: the row answers, and a
+        // sentence of ADR 0006 that shares only "cost" and holds a number was appended to it — not about the Enterprise plan.
+        String text;
+        try (var in = getClass().getResourceAsStream("/extractive/enterprise-plan-evidence.txt")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        List<Hit> evidence = evidence(text.split("\n=====\n"));
+        Generation g = generator.generate(new GenerationRequest("How much does the Enterprise plan cost?", evidence));
+        assertThat(g.text()).contains("$199").doesNotContain("0.7 points");
+        assertThat(g.cited()).containsExactly(1);
+        // A second sentence that names what is asked about still joins the first.
+        Generation two = generator.generate(new GenerationRequest("When did the Amber Falcon plan launch and what does it cost?", evidence(
+                "The Amber Falcon plan launched in 2019.", "The Amber Falcon plan costs $49 a month.", "Lunch is at noon.")));
+        assertThat(two.text()).contains("2019").contains("$49");
+    }
+
+    @Test
     void abstainsWithoutEvidence() {
         assertThat(generator.generate(new GenerationRequest("What is the capital of France?", List.of())).abstained()).isTrue();
     }
