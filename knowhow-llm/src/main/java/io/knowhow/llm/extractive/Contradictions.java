@@ -22,7 +22,7 @@ final class Contradictions {
     private static final Pattern NEGATION = Pattern.compile("(?i)\\b(not|never|no)\\b|n't\\b");
     private static final Pattern WORD = Pattern.compile("[^\\p{L}]+");
 
-    /** Opposite words, both directions; single words only, as they appear in text (no stemming: "most"/"least" must not meet "mostly"). */
+    /** Opposite words, or word families with every form listed, both directions; as they appear in text (no stemming: "most"/"least" must not meet "mostly"). */
     private static final List<String[][]> ANTONYMS = List.of(
             p("largest", "smallest"), p("biggest", "smallest"), p("most", "least"), p("highest", "lowest"), p("first", "last"),
             p("earliest", "latest"), p("oldest", "newest"), p("oldest", "youngest"), p("longest", "shortest"), p("maximum", "minimum"),
