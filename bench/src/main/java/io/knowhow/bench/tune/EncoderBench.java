@@ -37,7 +37,7 @@ import java.util.Random;
  *
  * <pre>
  * bench/run tune.EncoderBench [--data DIR] [--train-rows 3000] [--modes FROZEN,LORA,FULL]
- *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
+ *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--lr-full 1e-4] [--head-lr-full 1e-2] (likewise -frozen, -lora) [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
  * </pre>
  * {@code --questions 0} skips the retrieval measurement.
  * {@code --data} is the folder holding banking77/ and squad-v1.1-dev/ (default: system property
@@ -86,7 +86,11 @@ public final class EncoderBench {
         List<String> rows = new ArrayList<>();
         for (EncoderTuneOptions.Mode mode : modes) {
             int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == EncoderTuneOptions.Mode.FROZEN ? "30" : "2"));
-            EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out.resolve(mode.name().toLowerCase(Locale.ROOT))).withEpochs(epochs).withSeed(seed);
+            String name = mode.name().toLowerCase(Locale.ROOT);
+            EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out.resolve(name)).withEpochs(epochs).withSeed(seed);
+            // --lr-full 5e-5, --head-lr-full 1e-3 …: a mode's learning rates other than the CLI defaults.
+            options = options.withLearningRates(Double.parseDouble(a.getOrDefault("lr-" + name, Double.toString(options.learningRate()))),
+                    Double.parseDouble(a.getOrDefault("head-lr-" + name, Double.toString(options.headLearningRate()))));
             long start = System.nanoTime();
             ClassifyResult r = ClassifierTrainer.train(base, train, options, false, new TuneListener() {
                 @Override
