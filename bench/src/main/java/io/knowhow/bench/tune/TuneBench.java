@@ -60,6 +60,10 @@ public final class TuneBench {
                 }
             }
         }
+        if (rounds < 1 || decode < 1) {
+            System.err.println("TuneBench: --rounds and --decode must be at least 1, got " + rounds + " and " + decode);
+            System.exit(2);
+        }
         Torch.engine();
         if (threads > 0) JniUtils.setNumThreads(threads);
         Torch.gradMode(false);

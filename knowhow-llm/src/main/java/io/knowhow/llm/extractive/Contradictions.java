@@ -51,19 +51,13 @@ final class Contradictions {
     private Contradictions() {}
 
     /**
-     * A question answered by yes or no ("Is the office open on Sundays?"): a sentence with the opposite word ("The
-     * office is closed on Sundays") is its answer, not another question's.
-     */
-    private static final Pattern YES_NO = Pattern.compile(
-            "(?i)^\\s*(is|are|was|were|am|do|does|did|can|could|will|would|shall|should|may|must|has|have|had)\\b");
-
-    /**
      * True when {@code sentence} answers the opposite of {@code question} by negation, or by an antonym where the
-     * question asks for more than yes or no.
+     * question asks for more than yes or no: for "Is the office open on Sundays?" ({@link Question#yesNo()}),
+     * "The office is closed on Sundays" is the answer, not another question's.
      */
-    static boolean between(String question, String sentence) {
+    static boolean between(String question, boolean yesNo, String sentence) {
         if (NEGATION.matcher(question).find() && !NEGATION.matcher(sentence).find()) return true;
-        if (YES_NO.matcher(question).find()) return false;
+        if (yesNo) return false;
         Set<String> q = words(question), s = words(sentence);
         for (String[][] pair : ANTONYMS) {
             if (swapped(q, s, pair[0], pair[1]) || swapped(q, s, pair[1], pair[0])) return true;

@@ -163,7 +163,7 @@ public final class ExtractiveGenerator implements Generator {
         candidates.sort((a, b) -> Double.compare(b.rank(), a.rank()));
         Candidate best = candidates.get(0);
         if (best.coverage() < options.minCoverage()) return Generation.abstain();
-        if (options.refuseContradictions() && Contradictions.between(request.question(), best.sentence().text())) return Generation.abstain();
+        if (options.refuseContradictions() && Contradictions.between(request.question(), q.yesNo(), best.sentence().text())) return Generation.abstain();
 
         List<Candidate> chosen = new ArrayList<>(List.of(best));
         Set<String> covered = new HashSet<>(best.sentence().terms());
