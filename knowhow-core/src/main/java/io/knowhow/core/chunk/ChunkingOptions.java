@@ -24,10 +24,4 @@ public record ChunkingOptions(int maxTokens, int overlapTokens) {
         if (overlapTokens < 0 || overlapTokens >= maxTokens)
             throw new IllegalArgumentException("chunk overlap must be between 0 and chunk size - 1 (" + (maxTokens - 1) + "), got " + overlapTokens);
     }
-
-    /** Clamps the size to a model's limit, keeping the overlap below it. */
-    public ChunkingOptions fittedTo(int modelMaxTokens) {
-        int size = Math.min(maxTokens, modelMaxTokens);
-        return new ChunkingOptions(size, Math.min(overlapTokens, size / 2));
-    }
 }
