@@ -35,14 +35,14 @@ import java.util.SplittableRandom;
  * (6N in all); LoRA skips the frozen weights' gradients (≈4N). Attention's T² terms are included.
  *
  * <pre>
- * usage: bench/run tune.TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]
+ * usage: bench/run tune.TuneBench [--seq 256] [--steps 6] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]
  * </pre>
  */
 public final class TuneBench {
     private TuneBench() {}
 
     public static void main(String[] args) throws IOException {
-        int seq = 256, steps = 4, prompt = 64, decode = 64, rounds = 5, threads = 0;
+        int seq = 256, steps = 6, prompt = 64, decode = 64, rounds = 5, threads = 0;
         boolean skipFull = false, skipTraining = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,13 +55,13 @@ public final class TuneBench {
                 case "--skip-full" -> skipFull = true;
                 case "--skip-training" -> skipTraining = true;
                 default -> {
-                    System.err.println("usage: TuneBench [--seq 256] [--steps 4] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]");
+                    System.err.println("usage: TuneBench [--seq 256] [--steps 6] [--prompt 64] [--decode 64] [--rounds 5] [--threads N] [--skip-full] [--skip-training]");
                     System.exit(2);
                 }
             }
         }
-        if (rounds < 1 || decode < 1) {
-            System.err.println("TuneBench: --rounds and --decode must be at least 1, got " + rounds + " and " + decode);
+        if (rounds < 1 || decode < 1 || steps < 1) {
+            System.err.println("TuneBench: --rounds, --decode and --steps must be at least 1, got " + rounds + ", " + decode + " and " + steps);
             System.exit(2);
         }
         Torch.engine();
@@ -71,7 +71,7 @@ public final class TuneBench {
         System.out.printf("model: SmolLM2-135M shape, %,d parameters, random weights; seq %d; libtorch threads %d; cores %d%n",
                 config.parameterCount(), seq, JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors());
 
-        double peak = matmulFlops();
+        double peak = matmulFlops(4);
         System.out.printf("machine: f32 matmul 2048x2048x2048 in libtorch: %.1f GFLOP/s (the practical ceiling below)%n", peak / 1e9);
 
         try (DecoderModel model = DecoderModel.random(config, 42)) {
@@ -81,15 +81,13 @@ public final class TuneBench {
 
             if (!skipTraining) {
                 LoraConfig lc = new LoraConfig(8, 16, 0.0, LoraConfig.DEFAULT_TARGETS, false, "bench");
-                LoraWeights lora = LoraWeights.init(config, lc, model.manager(), 1);
-                double loraTps = train(model, lora, lora.named(), batch, steps);
-                report("LoRA r=8 q,k,v,o training", loraTps, (4 * n + 3 * attn) * loraTps, peak);
+                LoraWeights adapter = LoraWeights.init(config, lc, model.manager(), 1);
+                double[][] lora = train(model, adapter, adapter.named(), batch, steps);
+                reportTraining("LoRA r=8 q,k,v,o training", lora, 4 * n + 3 * attn);
             }
 
-            double fullTps = Double.NaN;
             if (!skipFull && !skipTraining) {
-                fullTps = train(model, null, model.weights().named(), batch, steps);
-                report("full fine-tuning", fullTps, (6 * n + 3 * attn) * fullTps, peak);
+                reportTraining("full fine-tuning", train(model, null, model.weights().named(), batch, steps), 6 * n + 3 * attn);
                 model.weights().named().values().forEach(a -> a.setRequiresGradient(false));
             }
 
@@ -115,6 +113,29 @@ public final class TuneBench {
                 100 * flops / peak);
     }
 
+    /**
+     * Median tokens/s of the timed steps, and the median of each step's FLOP/s over the matmul ceiling measured
+     * just before that step: on a shared box the ceiling itself moves by a third within minutes, so a share
+     * against one measurement at start-up said more about that minute than about the training.
+     */
+    private static void reportTraining(String phase, double[][] stepsAndCeilings, double flopsPerToken) {
+        double[] tps = stepsAndCeilings[0], ceilings = stepsAndCeilings[1];
+        double[] shares = new double[tps.length];
+        for (int i = 0; i < tps.length; i++) shares[i] = flopsPerToken * tps[i] / ceilings[i];
+        double[] t = medianMinMax(tps), share = medianMinMax(shares), ceiling = medianMinMax(ceilings);
+        System.out.printf("%-34s %9.1f tokens/s   %7.1f GFLOP/s   %5.1f%% of matmul peak%n", phase, t[0], flopsPerToken * t[0] / 1e9,
+                100 * share[0]);
+        System.out.printf("%-34s %9s median of %d steps (%.1f–%.1f tokens/s); share %.1f–%.1f%% of the ceiling measured before each"
+                + " step (%.1f–%.1f GFLOP/s)%n", "", "", tps.length, t[1], t[2], 100 * share[1], 100 * share[2], ceiling[1] / 1e9,
+                ceiling[2] / 1e9);
+    }
+
+    private static double[] medianMinMax(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return new double[] {sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]};
+    }
+
     private static TrainingBatch randomBatch(int seq, int vocab) {
         SplittableRandom r = new SplittableRandom(7);
         int[] tokens = new int[seq];
@@ -126,21 +147,26 @@ public final class TuneBench {
         return new TrainingBatch(new int[][] {tokens}, new boolean[][] {targets});
     }
 
-    /** Tokens per second of forward + backward + AdamW, after one warm-up step. */
-    private static double train(DecoderModel model, LoraWeights lora, Map<String, NDArray> trainable, TrainingBatch batch, int steps) {
+    /**
+     * {tokens/s of each step of forward + backward + AdamW, the matmul ceiling measured just before it}, after one
+     * untimed warm-up step.
+     */
+    private static double[][] train(DecoderModel model, LoraWeights lora, Map<String, NDArray> trainable, TrainingBatch batch, int steps) {
         trainable.values().forEach(a -> a.setRequiresGradient(true));
         AdamW adam = AdamW.standard(trainable, model.manager(), 0);
-        long start = 0;
-        for (int s = 0; s <= steps; s++) {
-            if (s == 1) start = System.nanoTime();
+        double[] tps = new double[steps], ceilings = new double[steps];
+        for (int s = -1; s < steps; s++) {
+            if (s >= 0) ceilings[s] = matmulFlops(2);
+            long start = System.nanoTime();
             try (NDManager scope = model.manager().newSubManager()) {
                 try (GradientCollector c = Torch.engine().newGradientCollector()) {
                     c.backward(model.loss(batch, lora, true, scope).mean());
                 }
             }
             adam.step(1e-4, 1.0);
+            if (s >= 0) tps[s] = batch.tokenCount() / ((System.nanoTime() - start) / 1e9);
         }
-        return (double) steps * batch.tokenCount() / ((System.nanoTime() - start) / 1e9);
+        return new double[][] {tps, ceilings};
     }
 
     /** {prefill tokens/s, decode tokens/s} for a random prompt, greedy, through the KV cache. */
@@ -172,9 +198,7 @@ public final class TuneBench {
             for (int i = 0; i < decode; i++) logits = decoder.step(cache, argmax(logits));
             if (round >= 0) tps[round] = decode / ((System.nanoTime() - t) / 1e9);
         }
-        double[] sorted = tps.clone();
-        java.util.Arrays.sort(sorted);
-        return new double[] {sorted[rounds / 2], sorted[0], sorted[rounds - 1]};
+        return medianMinMax(tps);
     }
 
     /**
@@ -227,13 +251,13 @@ public final class TuneBench {
         }
     }
 
-    /** Best of a few 2048³ f32 matmuls, in FLOP/s. */
-    private static double matmulFlops() {
+    /** Best of {@code tries} 2048³ f32 matmuls, in FLOP/s. */
+    private static double matmulFlops(int tries) {
         try (NDManager m = Torch.newManager()) {
             NDArray a = m.randomNormal(0, 1, new Shape(2048, 2048), DataType.FLOAT32);
             NDArray b = m.randomNormal(0, 1, new Shape(2048, 2048), DataType.FLOAT32);
             double best = 0;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < tries; i++) {
                 long t = System.nanoTime();
                 try (NDArray c = a.matMul(b)) {
                     c.getFloat(0, 0);
