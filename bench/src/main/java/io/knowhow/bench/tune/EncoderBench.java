@@ -37,7 +37,7 @@ import java.util.Random;
  *
  * <pre>
  * bench/run tune.EncoderBench [--data DIR] [--train-rows 3000] [--modes FROZEN,LORA,FULL]
- *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--lr-full 1e-4] [--head-lr-full 1e-2] (likewise -frozen, -lora) [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
+ *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--lr-full 1e-4] [--head-lr-full 1e-2] [--batch-full 32] (likewise -frozen, -lora) [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
  * </pre>
  * {@code --questions 0} skips the retrieval measurement.
  * {@code --data} is the folder holding banking77/ and squad-v1.1-dev/ (default: system property
@@ -88,9 +88,10 @@ public final class EncoderBench {
             int epochs = Integer.parseInt(a.getOrDefault("epochs-" + mode.name().toLowerCase(Locale.ROOT), mode == EncoderTuneOptions.Mode.FROZEN ? "30" : "2"));
             String name = mode.name().toLowerCase(Locale.ROOT);
             EncoderTuneOptions options = EncoderTuneOptions.defaults(mode, out.resolve(name)).withEpochs(epochs).withSeed(seed);
-            // --lr-full 5e-5, --head-lr-full 1e-3 …: a mode's learning rates other than the CLI defaults.
+            // --lr-full 5e-5, --head-lr-full 1e-3, --batch-full 16 …: a mode's learning rates and batch other than the CLI defaults.
             options = options.withLearningRates(Double.parseDouble(a.getOrDefault("lr-" + name, Double.toString(options.learningRate()))),
                     Double.parseDouble(a.getOrDefault("head-lr-" + name, Double.toString(options.headLearningRate()))));
+            options = options.withBatchSize(Integer.parseInt(a.getOrDefault("batch-" + name, Integer.toString(options.batchSize()))));
             long start = System.nanoTime();
             ClassifyResult r = ClassifierTrainer.train(base, train, options, false, new TuneListener() {
                 @Override

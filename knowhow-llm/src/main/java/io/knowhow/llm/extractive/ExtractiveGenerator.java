@@ -103,8 +103,15 @@ public final class ExtractiveGenerator implements Generator {
         return "extractive";
     }
 
-    /** A sentence that qualified, with what it covers. */
-    private record Candidate(Passage passage, Passage.Sentence sentence, double coverage, double asked, double names, boolean askedAnything) {
+    /**
+     * A sentence that qualified, with what it covers.
+     *
+     * @param terms the sentence's terms, with those of the question just before it when it follows one (an FAQ's
+     *              answer, "It opens at eight.", says what it answers only through its question)
+     * @param quote what the answer quotes: the sentence, after that question when it follows one
+     */
+    private record Candidate(Passage passage, Passage.Sentence sentence, Set<String> terms, String quote, double coverage, double asked,
+                             double names, boolean askedAnything) {
         double rank() {
             return coverage + 0.1 * names + 0.05 / (1 + passage.evidence());
         }
@@ -141,8 +148,21 @@ public final class ExtractiveGenerator implements Generator {
             double askedTotal = asked.stream().mapToDouble(idf::get).sum();
             double namesTotal = names.stream().mapToDouble(idf::get).sum();
             double namesInChunk = weight(names, p.text().terms(), idf);
-            for (Passage.Sentence s : p.sentences()) {
-                double askedIn = weight(asked, s.terms(), idf), namesIn = weight(names, s.terms(), idf);
+            for (int i = 0; i < p.sentences().size(); i++) {
+                Passage.Sentence s = p.sentences().get(i);
+                // A question in the evidence shares every word with the user's and answers nothing: never quoted alone.
+                if (s.question()) continue;
+                Passage.Sentence before = i > 0 && p.sentences().get(i - 1).question() ? p.sentences().get(i - 1) : null;
+                // The question lends its words only where it asks about what the user asks about: "Does the Pro plan …? Yes."
+                // in an FAQ that also lists the Starter plan says nothing about the Starter plan.
+                Passage.Sentence asking = before != null && q.mentions().stream().allMatch(m -> before.analysed().containsPhrase(m.phrase())
+                        || s.analysed().containsPhrase(m.phrase())) ? before : null;
+                Set<String> terms = s.terms();
+                if (asking != null) {
+                    terms = new HashSet<>(s.terms());
+                    terms.addAll(asking.terms());
+                }
+                double askedIn = weight(asked, terms, idf), namesIn = weight(names, terms, idf);
                 if (askedIn + namesIn == 0) continue;
                 if (!q.answerType().foundIn(s.text())) continue;
                 if (s.row() && !q.mentions().stream().allMatch(m -> s.analysed().containsPhrase(m.phrase()))) continue;
@@ -150,7 +170,9 @@ public final class ExtractiveGenerator implements Generator {
                 // A yes/no question is answered only by a sentence that states most of what it asks.
                 if (q.yesNo() && askedIn < 0.5 * askedTotal) continue;
                 double coverage = (askedIn + namesIn + NAME_IN_CHUNK_CREDIT * Math.max(0, namesInChunk - namesIn)) / total;
-                candidates.add(new Candidate(p, s, coverage, askedTotal == 0 ? 0 : askedIn / askedTotal, namesTotal == 0 ? 0 : namesIn / namesTotal, !asked.isEmpty()));
+                String quote = asking == null ? s.text() : asking.text() + " " + s.text();
+                candidates.add(new Candidate(p, s, terms, quote, coverage, askedTotal == 0 ? 0 : askedIn / askedTotal,
+                        namesTotal == 0 ? 0 : namesIn / namesTotal, !asked.isEmpty()));
             }
         }
         // A sentence about the names but not about what is asked of them ("costs $49" for "which office
@@ -166,17 +188,17 @@ public final class ExtractiveGenerator implements Generator {
         if (options.refuseContradictions() && Contradictions.between(request.question(), q.yesNo(), best.sentence().text())) return Generation.abstain();
 
         List<Candidate> chosen = new ArrayList<>(List.of(best));
-        Set<String> covered = new HashSet<>(best.sentence().terms());
+        Set<String> covered = new HashSet<>(best.terms());
         for (Candidate c : candidates.subList(1, candidates.size())) {
             if (chosen.size() >= options.maxSentences()) break;
-            boolean addsQuestionTerms = q.terms().stream().anyMatch(t -> c.sentence().terms().contains(t) && !covered.contains(t));
+            boolean addsQuestionTerms = q.terms().stream().anyMatch(t -> c.terms().contains(t) && !covered.contains(t));
             // When the question names something, a sentence from elsewhere joins only if it names it too: one that
             // shares "cost" and holds a number is not about "the Enterprise plan" (seen on this project's own docs).
             boolean aboutTheSame = c.passage() == best.passage() || nameTerms.isEmpty() || c.names() > 0;
             if (c.coverage() >= 0.8 * best.coverage() && addsQuestionTerms && aboutTheSame
                     && !c.sentence().text().equals(best.sentence().text())) {
                 chosen.add(c);
-                covered.addAll(c.sentence().terms());
+                covered.addAll(c.terms());
             }
         }
         return compose(chosen);
@@ -234,7 +256,7 @@ public final class ExtractiveGenerator implements Generator {
         for (Candidate c : chosen) {
             int n = c.passage().evidence() + 1;
             if (!text.isEmpty()) text.append(' ');
-            text.append(c.sentence().text()).append(" [").append(n).append(']');
+            text.append(c.quote()).append(" [").append(n).append(']');
             if (!cited.contains(n)) cited.add(n);
         }
         return new Generation(text.toString(), cited, false);

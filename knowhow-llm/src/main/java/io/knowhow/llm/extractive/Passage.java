@@ -30,8 +30,10 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
      * @param analysed its analysed tokens, for phrase checks
      * @param row    true for a table row or a CSV record ("Header: cell | Header: cell"): a record is
      *               self-contained, so the names asked about must be in it, not just near it
+     * @param question true when the sentence asks ("Does the Starter plan include phone support?", an FAQ's
+     *               entry): it shares every word with a user's question and answers nothing
      */
-    record Sentence(String text, Set<String> terms, AnalyzedText analysed, boolean row) {}
+    record Sentence(String text, Set<String> terms, AnalyzedText analysed, boolean row, boolean question) {}
 
     /** A table row as the parser writes it: cells separated by " | ". */
     private static final Pattern ROW = Pattern.compile(".+ \\| .+");
@@ -44,7 +46,7 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
         List<Sentence> sentences = new ArrayList<>();
         for (String s : split(body)) {
             AnalyzedText a = AnalyzedText.of(analyzer, s);
-            sentences.add(new Sentence(s, agentive(a.terms()), a, ROW.matcher(s).matches()));
+            sentences.add(new Sentence(s, agentive(a.terms()), a, ROW.matcher(s).matches(), asks(s)));
         }
         return new Passage(evidence, raw, text, List.copyOf(sentences));
     }
@@ -60,6 +62,13 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
             out.add(t.length() >= 5 && t.endsWith("er") && Character.isLetter(t.charAt(0)) ? t.substring(0, t.length() - 2) : t);
         }
         return out;
+    }
+
+    /** True when the sentence ends with a question mark (Latin or full-width), closing quotes and brackets aside. */
+    static boolean asks(String sentence) {
+        int end = sentence.length();
+        while (end > 0 && "\"'”’)]»".indexOf(sentence.charAt(end - 1)) >= 0) end--;
+        return end > 0 && (sentence.charAt(end - 1) == '?' || sentence.charAt(end - 1) == '？');
     }
 
     /**

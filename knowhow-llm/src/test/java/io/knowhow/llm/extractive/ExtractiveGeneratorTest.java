@@ -87,6 +87,30 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void anFaqsQuestionIsQuotedWithItsAnswerNeverAlone() {
+        // Before: "When does the cafeteria open? [1]" — the FAQ's question shares every word with the user's and won.
+        assertThat(generator.generate(new GenerationRequest("When does the cafeteria open?",
+                evidence("When does the cafeteria open? It opens at eight."))).text())
+                .isEqualTo("When does the cafeteria open? It opens at eight. [1]");
+        assertThat(generator.generate(new GenerationRequest("Does the Starter plan include phone support?",
+                evidence("Does the Starter plan include phone support?\nNo. Phone support comes with the Enterprise plan."))).text())
+                .isEqualTo("Does the Starter plan include phone support? No. [1]");
+        assertThat(generator.generate(new GenerationRequest("Who approves travel expenses?",
+                evidence("Q: Who approves travel expenses? A: Your manager, within five days."))).text())
+                .isEqualTo("Q: Who approves travel expenses? A: Your manager, within five days. [1]");
+        // A question with no answer after it is no answer.
+        assertThat(generator.generate(new GenerationRequest("How much does the Pro plan cost?",
+                evidence("Frequently asked: How much does the Pro plan cost?"))).abstained()).isTrue();
+        // Another entry's answer does not answer this one: the Pro plan's "Yes" says nothing about the Starter plan.
+        assertThat(generator.generate(new GenerationRequest("Does the Starter plan include phone support?", evidence(
+                "Does the Pro plan include phone support? Yes. Does the Starter plan include a custom domain? No. The Starter plan is for one user.")))
+                .abstained()).isTrue();
+        // Nor is a near-miss entry answered with its neighbour's time.
+        assertThat(generator.generate(new GenerationRequest("When does the cafeteria close?",
+                evidence("When does the cafeteria open? It opens at eight."))).abstained()).isTrue();
+    }
+
+    @Test
     void aNearMissVerbIsNotAnsweredWithItsOpposite() {
         // Only the opening time is known: asked when it closes, the answer must be "don't know", not the opening time.
         List<Hit> opening = evidence("The cafeteria opens at eight.");
