@@ -153,6 +153,15 @@ public final class GroundingVerifier {
     /** A sentence of the answer, markers removed, with the valid evidence numbers it cites. */
     private record Claim(String text, Set<String> terms, Set<String> keys, List<List<String>> names, List<Integer> cited) {}
 
+    /**
+     * What a chunk says: its headings, outermost first, then its text. A heading is part of the evidence the reader
+     * sees ("## Does the Starter plan include phone support?" over "No."), so an answer may quote it.
+     */
+    private static String evidenceText(Hit hit) {
+        List<String> headings = hit.chunk().headingPath();
+        return headings.isEmpty() ? hit.chunk().text() : String.join("\n", headings) + "\n" + hit.chunk().text();
+    }
+
     /** Chunks one claim is checked against: the union of its citations, or one candidate chunk. */
     private record Candidate(List<Integer> chunks, double lexical, boolean keysPresent) {}
 
@@ -166,8 +175,8 @@ public final class GroundingVerifier {
         List<Integer> invalid = CitationMarkers.numbers(answer).stream().filter(n -> n < 1 || n > evidence.size()).toList();
         if (isAbstention(answer)) return new Grounding(true, List.of(), invalid, 1.0);
 
-        List<Set<String>> chunkTerms = evidence.stream().map(h -> ContentWords.content(h.chunk().text())).toList();
-        List<String> chunkTexts = evidence.stream().map(h -> h.chunk().text()).toList();
+        List<String> chunkTexts = evidence.stream().map(GroundingVerifier::evidenceText).toList();
+        List<Set<String>> chunkTerms = chunkTexts.stream().map(ContentWords::content).toList();
         List<Claim> claims = claims(answer, evidence.size());
         // Overlap decides most sentences; those it does not, where some candidate holds the key terms,
         // wait for one batched embedding call.
@@ -187,7 +196,7 @@ public final class GroundingVerifier {
                 cs.forEach(c -> chunks.addAll(c.chunks()));
             });
             Map<Integer, List<String>> units = new LinkedHashMap<>();
-            for (int c : chunks) units.put(c, units(evidence.get(c).chunk().text()));
+            for (int c : chunks) units.put(c, units(chunkTexts.get(c)));
             Map<String, float[]> vectors = embed(sentences, units.values());
             for (var e : pending.entrySet()) {
                 float[] s = vectors.get(claims.get(e.getKey()).text());

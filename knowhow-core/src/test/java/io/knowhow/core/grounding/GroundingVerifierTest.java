@@ -43,6 +43,19 @@ class GroundingVerifierTest {
     }
 
     @Test
+    void aChunksHeadingIsPartOfItsEvidence() {
+        // An FAQ written as sections: the question is the heading, the chunk's text only "No. …".
+        Chunk section = new Chunk("faq.md#1", "faq.md", 1, "No. Phone support comes with the Enterprise plan.",
+                List.of("Office FAQ", "Does the Starter plan include phone support?"), 0, 50, 12, null, null);
+        Grounding g = lexical.verify("Does the Starter plan include phone support? No. [1]", List.of(new Hit(section, 1.0)));
+
+        assertThat(g.grounded()).isTrue();
+        Chunk withoutHeadings = new Chunk("faq.md#1", "faq.md", 1, section.text(), List.of(), 0, 50, 12, null, null);
+        assertThat(lexical.verify("Does the Starter plan include phone support? No. [1]", List.of(new Hit(withoutHeadings, 1.0)))
+                .unsupportedSentences()).containsExactly("Does the Starter plan include phone support?");
+    }
+
+    @Test
     void aWrongNumberIsUnsupportedEvenThoughEveryOtherWordMatches() {
         Grounding g = lexical.verify("The Pro plan costs $49 per month, billed yearly [1].", PRICING);
 

@@ -152,11 +152,13 @@ public final class ExtractiveGenerator implements Generator {
                 Passage.Sentence s = p.sentences().get(i);
                 // A question in the evidence shares every word with the user's and answers nothing: never quoted alone.
                 if (s.question()) continue;
-                Passage.Sentence before = i > 0 && p.sentences().get(i - 1).question() ? p.sentences().get(i - 1) : null;
-                // The question lends its words only where it asks about what the user asks about: "Does the Pro plan …? Yes."
-                // in an FAQ that also lists the Starter plan says nothing about the Starter plan.
-                Passage.Sentence asking = before != null && q.mentions().stream().allMatch(m -> before.analysed().containsPhrase(m.phrase())
-                        || s.analysed().containsPhrase(m.phrase())) ? before : null;
+                Passage.Sentence before = i == 0 ? p.headingQuestion() : p.sentences().get(i - 1).question() ? p.sentences().get(i - 1) : null;
+                // The question lends its words only where, with its answer, it holds every word the user asks: "Can I
+                // bring my dog …? Only on Fridays." does not answer "Can I bring my cat …?", nor does the Pro plan's
+                // "Yes" answer a question about the Starter plan.
+                Passage.Sentence asking = before != null && q.terms().stream().allMatch(t -> before.terms().contains(t) || s.terms().contains(t))
+                        && q.mentions().stream().allMatch(m -> before.analysed().containsPhrase(m.phrase()) || s.analysed().containsPhrase(m.phrase()))
+                        ? before : null;
                 Set<String> terms = s.terms();
                 if (asking != null) {
                     terms = new HashSet<>(s.terms());

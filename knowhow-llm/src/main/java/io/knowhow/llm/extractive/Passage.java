@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * @param raw       headings and text as written
  * @param text      headings and text, analysed
  * @param sentences the quotable sentences, in order
+ * @param headingQuestion the chunk's innermost heading when it asks ("## When does the cafeteria open?", an FAQ written
+ *                  as sections): the question its first sentence answers; null otherwise
  */
-record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sentences) {
+record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sentences, Sentence headingQuestion) {
 
     /**
      * A quotable sentence.
@@ -48,7 +50,15 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
             AnalyzedText a = AnalyzedText.of(analyzer, s);
             sentences.add(new Sentence(s, agentive(a.terms()), a, ROW.matcher(s).matches(), asks(s)));
         }
-        return new Passage(evidence, raw, text, List.copyOf(sentences));
+        Sentence headingQuestion = null;
+        if (!hit.chunk().headingPath().isEmpty()) {
+            String heading = hit.chunk().headingPath().getLast().strip().replaceAll("\\s+", " ");
+            if (asks(heading)) {
+                AnalyzedText a = AnalyzedText.of(analyzer, heading);
+                headingQuestion = new Sentence(heading, agentive(a.terms()), a, false, true);
+            }
+        }
+        return new Passage(evidence, raw, text, List.copyOf(sentences), headingQuestion);
     }
 
     /**

@@ -105,9 +105,21 @@ class ExtractiveGeneratorTest {
         assertThat(generator.generate(new GenerationRequest("Does the Starter plan include phone support?", evidence(
                 "Does the Pro plan include phone support? Yes. Does the Starter plan include a custom domain? No. The Starter plan is for one user.")))
                 .abstained()).isTrue();
-        // Nor is a near-miss entry answered with its neighbour's time.
+        // Nor is a near-miss entry answered with its neighbour's answer.
         assertThat(generator.generate(new GenerationRequest("When does the cafeteria close?",
                 evidence("When does the cafeteria open? It opens at eight."))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("Can I bring my cat to the office?",
+                evidence("Q: Can I bring my dog to the office? A: Only on Fridays, and only small dogs."))).abstained()).isTrue();
+    }
+
+    @Test
+    void anFaqWrittenAsSectionsAnswersWithItsHeadingsQuestion() {
+        Chunk section = new Chunk("faq.md#1", "faq.md", 1, "No. Phone support comes with the Enterprise plan.",
+                List.of("Office FAQ", "Does the Starter plan include phone support?"), 0, 50, 12, null, null);
+        List<Hit> evidence = List.of(new Hit(section, 1.0));
+        assertThat(generator.generate(new GenerationRequest("Does the Starter plan include phone support?", evidence)).text())
+                .isEqualTo("Does the Starter plan include phone support? No. [1]");
+        assertThat(generator.generate(new GenerationRequest("Does the Team plan include phone support?", evidence)).abstained()).isTrue();
     }
 
     @Test
