@@ -159,6 +159,9 @@ public final class ExtractiveGenerator implements Generator {
                 Passage.Sentence asking = before != null && q.terms().stream().allMatch(t -> before.terms().contains(t) || s.terms().contains(t))
                         && q.mentions().stream().allMatch(m -> before.analysed().containsPhrase(m.phrase()) || s.analysed().containsPhrase(m.phrase()))
                         ? before : null;
+                // An answer belongs to its question: after another question ("Who books train tickets? The travel desk
+                // books all train tickets."), it does not answer "Who books flights?" on the words it shares.
+                if (before != null && asking == null) continue;
                 Set<String> terms = s.terms();
                 if (asking != null) {
                     terms = new HashSet<>(s.terms());

@@ -110,6 +110,11 @@ class ExtractiveGeneratorTest {
                 evidence("When does the cafeteria open? It opens at eight."))).abstained()).isTrue();
         assertThat(generator.generate(new GenerationRequest("Can I bring my cat to the office?",
                 evidence("Q: Can I bring my dog to the office? A: Only on Fridays, and only small dogs."))).abstained()).isTrue();
+        // An answer belongs to its question: the train tickets' answer does not answer for flights on its own words.
+        assertThat(generator.generate(new GenerationRequest("Who books flights?",
+                evidence("Q: Who books train tickets? A: The travel desk books all train tickets."))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("How many sick days do I get?",
+                evidence("How many vacation days do I get? Every employee gets 28 vacation days a year."))).abstained()).isTrue();
     }
 
     @Test
