@@ -34,6 +34,10 @@ enum AnswerType {
             + "couple|pair|half|double|twice|once|multiple|numerous|"
             + "eine?[nmrs]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|zwanzig|hundert|tausend|keine?[nmrs]?|"
             + "une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent|mille|aucune?)\\b|[一二三四五六七八九十百千万两〇零]")),
+    /** "What is the IT desk's email address?", "邮箱地址", "E-Mail-Adresse": an email address, as written. */
+    EMAIL(Pattern.compile("[\\p{L}\\p{N}._%+\\-]+@[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.\\p{L}{2,}")),
+    /** "What is the URL of the travel portal?", "网址": a web address. */
+    URL(Pattern.compile("(?i)\\bhttps?://|\\bwww\\.|\\b[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.(?:com|org|net|io|dev|app|edu|gov|info|eu|de|fr|uk|cn|ch|at|nl|co)(?:/\\S*)?\\b")),
     /** No constraint the words reveal. */
     ANY(null);
 

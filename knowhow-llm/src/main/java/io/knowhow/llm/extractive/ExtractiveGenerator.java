@@ -167,6 +167,11 @@ public final class ExtractiveGenerator implements Generator {
                     terms = new HashSet<>(s.terms());
                     terms.addAll(asking.terms());
                 }
+                // "What is the IT desk's email address?": an address in the sentence says "email address" by being one.
+                if (!q.valueTerms().isEmpty() && q.answerType().foundIn(s.text())) {
+                    terms = new HashSet<>(terms);
+                    terms.addAll(q.valueTerms());
+                }
                 double askedIn = weight(asked, terms, idf), namesIn = weight(names, terms, idf);
                 if (askedIn + namesIn == 0) continue;
                 if (!q.answerType().foundIn(s.text())) continue;

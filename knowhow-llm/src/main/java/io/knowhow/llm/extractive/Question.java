@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * @param answerType the kind of value the answer must hold
  * @param yesNo    true for a yes/no question ("Does the Starter plan include single sign-on?"): only a
  *                 sentence that states most of it answers it
+ * @param valueTerms the terms that name the value asked for ("email", "address" of "What is the IT desk's email
+ *                 address?"): a sentence holding such a value covers them without saying them
  */
-record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType, boolean yesNo) {
+record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType, boolean yesNo, Set<String> valueTerms) {
 
     /**
      * A name the question mentions.
@@ -70,6 +72,13 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
             + "多少钱|多少|多长时间|多久|多长|几点|几个|几|谁|怎么样|怎么|怎样|如何|是否|何时|何地|请问|吗|呢");
     private static final Pattern CJK_PARTICLES = Pattern.compile("[的了]");
     private static final Pattern CJK_TIME = Pattern.compile("什么时候|哪一年|哪年|哪天|几点|何时");
+    private static final Pattern EMAIL_ASKED = Pattern.compile("(?i)\\be-?mail[\\s-]*address(?:es)?\\b|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\be-?mails?\\s*[?？]?\\s*$"
+            + "|\\b(?:e-?mail-?adresse|mailadresse|adresse\\s+(?:e-?)?mail|courriel)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱是|电子邮箱");
+    private static final Pattern URL_ASKED = Pattern.compile("(?i)\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b"
+            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:website|web\\s+site|homepage|link)\\s*[?？]?\\s*$|网址|网站地址|链接是");
+    /** The words that name an address, wherever they stand in the question. */
+    private static final Pattern ADDRESS_WORDS = Pattern.compile("(?i)\\be-?mails?(?:[\\s-]*address(?:es)?)?\\b|\\b(?:url|web\\s*address|website|web\\s+site|homepage|link)\\b"
+            + "|\\b(?:e-?mail-?adresse|mailadresse|adresse|courriel|web-?adresse|internetadresse)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱|电子邮箱|网址|网站地址|链接");
     private static final Pattern CJK_MONEY = Pattern.compile("多少钱|价格|费用|售价");
     private static final Pattern CJK_COUNT = Pattern.compile("多少|几个|几");
 
@@ -94,7 +103,16 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
         for (Matcher m = CODE.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
         capitalised(text, analyzer, mentions, taken);
         for (Matcher m = NUMBER.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
-        return new Question(terms, List.copyOf(mentions), answerType(text), YES_NO.matcher(text).find());
+        AnswerType type = answerType(text);
+        Set<String> valueTerms = new LinkedHashSet<>();
+        if (type == AnswerType.EMAIL || type == AnswerType.URL) {
+            for (Matcher m = ADDRESS_WORDS.matcher(cjkClean); m.find(); )
+                valueTerms.addAll(Passage.agentive(AnalyzedText.of(analyzer, m.group()).terms()));
+            valueTerms.retainAll(terms);
+            // "URL", "E-Mail" are written like names but name the kind of value, which the evidence need not spell out.
+            mentions.removeIf(m -> !m.phrase().terms().isEmpty() && valueTerms.containsAll(m.phrase().terms()));
+        }
+        return new Question(terms, List.copyOf(mentions), type, YES_NO.matcher(text).find(), Set.copyOf(valueTerms));
     }
 
     /** The analysed terms of every mention. */
@@ -173,6 +191,10 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     }
 
     private static AnswerType answerType(String text) {
+        // An address is asked for by name ("email address", "URL"), or as the last word of a what-question ("What is
+        // the IT desk's email?"); "How do I change my email signature?" asks for none.
+        if (EMAIL_ASKED.matcher(text).find()) return AnswerType.EMAIL;
+        if (URL_ASKED.matcher(text).find()) return AnswerType.URL;
         if (CJK_MONEY.matcher(text).find()) return AnswerType.MONEY;
         if (CJK_TIME.matcher(text).find()) return AnswerType.TIME;
         if (HOW_MUCH.matcher(text).find() && MONEY_WORD.matcher(text).find() || OTHER_MONEY.matcher(text).find()) return AnswerType.MONEY;

@@ -87,6 +87,26 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void anAddressIsAnsweredOnlyByAnAddress() {
+        List<Hit> desk = evidence("The IT desk is on the second floor, room 203. The IT desk's phone extension is 8800.");
+        // Before: "The IT desk is on the second floor, room 203. [1]" — a neighbour of what was asked.
+        assertThat(generator.generate(new GenerationRequest("What is the IT desk's email address?", desk)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("What is the IT desk's email?", desk)).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("IT服务台的邮箱地址是什么？",
+                evidence("IT服务台位于二楼二零三室。服务台的电话是分机八八零零。"))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("What is the URL of the travel portal?",
+                evidence("The travel portal opens every weekday at eight."))).abstained()).isTrue();
+
+        List<Hit> mail = evidence("The IT desk is on the second floor. Write to the IT desk at it-help@example.com for a new laptop.");
+        assertThat(generator.generate(new GenerationRequest("What is the IT desk's email address?", mail)).text()).contains("it-help@example.com");
+        assertThat(generator.generate(new GenerationRequest("What is the URL of the travel portal?",
+                evidence("The travel portal is at https://travel.example.com and opens every weekday."))).text()).contains("https://travel.example.com");
+        // A question about email that does not ask for an address is not held to one.
+        assertThat(generator.generate(new GenerationRequest("How do I change my email signature?",
+                evidence("You change your email signature under Settings, then Signature."))).abstained()).isFalse();
+    }
+
+    @Test
     void anFaqsQuestionIsQuotedWithItsAnswerNeverAlone() {
         // Before: "When does the cafeteria open? [1]" — the FAQ's question shares every word with the user's and won.
         assertThat(generator.generate(new GenerationRequest("When does the cafeteria open?",
