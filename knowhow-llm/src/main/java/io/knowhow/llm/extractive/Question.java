@@ -73,9 +73,11 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     private static final Pattern CJK_PARTICLES = Pattern.compile("[的了]");
     private static final Pattern CJK_TIME = Pattern.compile("什么时候|哪一年|哪年|哪天|几点|何时");
     private static final Pattern EMAIL_ASKED = Pattern.compile("(?i)\\be-?mail[\\s-]*address(?:es)?\\b|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\be-?mails?\\s*[?？]?\\s*$"
+            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\s+(?:the\\s+)?e-?mails?\\s+(?:of|for)\\b"
             + "|\\b(?:e-?mail-?adresse|mailadresse|adresse\\s+(?:e-?)?mail|courriel)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱是|电子邮箱");
     private static final Pattern URL_ASKED = Pattern.compile("(?i)\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b"
-            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:website|web\\s+site|homepage|link)\\s*[?？]?\\s*$|网址|网站地址|链接是");
+            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:website|web\\s+site|homepage|link)\\s*[?？]?\\s*$"
+            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\s+(?:the\\s+)?(?:website|web\\s+site|homepage|link)\\s+(?:of|for)\\b|网址|网站地址|链接是");
     /** The words that name an address, wherever they stand in the question. */
     private static final Pattern ADDRESS_WORDS = Pattern.compile("(?i)\\be-?mails?(?:[\\s-]*address(?:es)?)?\\b|\\b(?:url|web\\s*address|website|web\\s+site|homepage|link)\\b"
             + "|\\b(?:e-?mail-?adresse|mailadresse|adresse|courriel|web-?adresse|internetadresse)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱|电子邮箱|网址|网站地址|链接");
