@@ -38,6 +38,11 @@ enum AnswerType {
     EMAIL(Pattern.compile("[\\p{L}\\p{N}._%+\\-]+@[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.\\p{L}{2,}")),
     /** "What is the URL of the travel portal?", "网址": a web address. */
     URL(Pattern.compile("(?i)\\bhttps?://|\\bwww\\.|\\b[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.(?:com|org|net|io|dev|app|edu|gov|info|eu|de|fr|uk|cn|ch|at|nl|co)(?:/\\S*)?\\b")),
+    /**
+     * "What is the IT desk's phone number?", "电话是多少", "Durchwahl": a number one can dial — four or more digits (spaces,
+     * dashes, dots, brackets and a leading + allowed) or four or more Chinese numerals; "room 203" is not one.
+     */
+    PHONE(Pattern.compile("\\+?\\d(?:[\\s\\-./()]{0,2}\\d){3,}|[一二三四五六七八九〇零两]{4,}")),
     /** No constraint the words reveal. */
     ANY(null);
 

@@ -78,9 +78,13 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     private static final Pattern URL_ASKED = Pattern.compile("(?i)\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b"
             + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:website|web\\s+site|homepage|link)\\s*[?？]?\\s*$"
             + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\s+(?:the\\s+)?(?:website|web\\s+site|homepage|link)\\s+(?:of|for)\\b|网址|网站地址|链接是");
-    /** The words that name an address, wherever they stand in the question. */
+    private static final Pattern PHONE_ASKED = Pattern.compile("(?i)\\b(?:tele)?phone\\s+(?:number|extension)s?\\b|\\bextension\\s+number\\b"
+            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:tele)?phone\\s*[?？]?\\s*$|\\b(?:telefonnummer|durchwahl|rufnummer)\\b"
+            + "|\\bnum[ée]ro\\s+de\\s+t[ée]l[ée]phone\\b|电话号码|电话是|分机号");
+    /** The words that name an address or a phone number, wherever they stand in the question. */
     private static final Pattern ADDRESS_WORDS = Pattern.compile("(?i)\\be-?mails?(?:[\\s-]*address(?:es)?)?\\b|\\b(?:url|web\\s*address|website|web\\s+site|homepage|link)\\b"
-            + "|\\b(?:e-?mail-?adresse|mailadresse|adresse|courriel|web-?adresse|internetadresse)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱|电子邮箱|网址|网站地址|链接");
+            + "|\\b(?:e-?mail-?adresse|mailadresse|adresse|courriel|web-?adresse|internetadresse)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱|电子邮箱|网址|网站地址|链接"
+            + "|\\b(?:tele)?phone(?:\\s+(?:number|extension)s?)?\\b|\\bextension(?:\\s+number)?\\b|\\b(?:telefonnummer|durchwahl|rufnummer|t[ée]l[ée]phone)\\b|电话号码|电话|分机号|分机");
     private static final Pattern CJK_MONEY = Pattern.compile("多少钱|价格|费用|售价");
     private static final Pattern CJK_COUNT = Pattern.compile("多少|几个|几");
 
@@ -107,7 +111,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
         for (Matcher m = NUMBER.matcher(text); m.find(); ) add(mentions, taken, text, m.start(), m.end(), analyzer, false);
         AnswerType type = answerType(text);
         Set<String> valueTerms = new LinkedHashSet<>();
-        if (type == AnswerType.EMAIL || type == AnswerType.URL) {
+        if (type == AnswerType.EMAIL || type == AnswerType.URL || type == AnswerType.PHONE) {
             for (Matcher m = ADDRESS_WORDS.matcher(cjkClean); m.find(); )
                 valueTerms.addAll(Passage.agentive(AnalyzedText.of(analyzer, m.group()).terms()));
             valueTerms.retainAll(terms);
@@ -197,6 +201,7 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
         // the IT desk's email?"); "How do I change my email signature?" asks for none.
         if (EMAIL_ASKED.matcher(text).find()) return AnswerType.EMAIL;
         if (URL_ASKED.matcher(text).find()) return AnswerType.URL;
+        if (PHONE_ASKED.matcher(text).find()) return AnswerType.PHONE;
         if (CJK_MONEY.matcher(text).find()) return AnswerType.MONEY;
         if (CJK_TIME.matcher(text).find()) return AnswerType.TIME;
         if (HOW_MUCH.matcher(text).find() && MONEY_WORD.matcher(text).find() || OTHER_MONEY.matcher(text).find()) return AnswerType.MONEY;

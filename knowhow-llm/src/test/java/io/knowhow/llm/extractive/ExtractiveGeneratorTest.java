@@ -102,6 +102,11 @@ class ExtractiveGeneratorTest {
         assertThat(generator.generate(new GenerationRequest("What is the IT desk's email address?", mail)).text()).contains("it-help@example.com");
         assertThat(generator.generate(new GenerationRequest("What is the URL of the travel portal?",
                 evidence("The travel portal is at https://travel.example.com and opens every weekday."))).text()).contains("https://travel.example.com");
+        assertThat(generator.generate(new GenerationRequest("What is the travel desk's phone number?",
+                evidence("The travel desk is on the second floor, room 203."))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("What is the IT desk's phone number?", desk)).text()).contains("8800");
+        assertThat(generator.generate(new GenerationRequest("IT服务台的电话是多少？",
+                evidence("IT服务台位于二楼二零三室。服务台的电话是分机八八零零。"))).text()).contains("八八零零");
         // A question about email that does not ask for an address is not held to one.
         assertThat(generator.generate(new GenerationRequest("How do I change my email signature?",
                 evidence("You change your email signature under Settings, then Signature."))).abstained()).isFalse();
