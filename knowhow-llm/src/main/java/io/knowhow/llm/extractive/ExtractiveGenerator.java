@@ -159,9 +159,11 @@ public final class ExtractiveGenerator implements Generator {
                 Passage.Sentence asking = before != null && q.terms().stream().allMatch(t -> before.terms().contains(t) || s.terms().contains(t))
                         && q.mentions().stream().allMatch(m -> before.analysed().containsPhrase(m.phrase()) || s.analysed().containsPhrase(m.phrase()))
                         ? before : null;
-                // An answer belongs to its question: after another question ("Who books train tickets? The travel desk
-                // books all train tickets."), it does not answer "Who books flights?" on the words it shares.
-                if (before != null && asking == null) continue;
+                // An answer belongs to its question: after a sibling of the user's question ("Who books train tickets? The
+                // travel desk books all train tickets."), a sentence that shares with the user only what its own question
+                // asked does not answer "Who books flights?". After a question that only opens a topic ("How does it work?
+                // The Pro plan costs $49 a month."), the sentence still stands on its own words.
+                if (before != null && asking == null && s.terms().stream().filter(q.terms()::contains).allMatch(before.terms()::contains)) continue;
                 Set<String> terms = s.terms();
                 if (asking != null) {
                     terms = new HashSet<>(s.terms());

@@ -141,6 +141,9 @@ class ExtractiveGeneratorTest {
                 evidence("Q: Who books train tickets? A: The travel desk books all train tickets."))).abstained()).isTrue();
         assertThat(generator.generate(new GenerationRequest("How many sick days do I get?",
                 evidence("How many vacation days do I get? Every employee gets 28 vacation days a year."))).abstained()).isTrue();
+        // A question that only opens a topic does not take its sentence away.
+        assertThat(generator.generate(new GenerationRequest("What is the monthly price of the Pro plan?",
+                evidence("How does it work? The Pro plan costs $49 a month."))).text()).contains("$49");
     }
 
     @Test
