@@ -72,15 +72,12 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
             + "多少钱|多少|多长时间|多久|多长|几点|几个|几|谁|怎么样|怎么|怎样|如何|是否|何时|何地|请问|吗|呢");
     private static final Pattern CJK_PARTICLES = Pattern.compile("[的了]");
     private static final Pattern CJK_TIME = Pattern.compile("什么时候|哪一年|哪年|哪天|几点|何时");
-    private static final Pattern EMAIL_ASKED = Pattern.compile("(?i)\\be-?mail[\\s-]*address(?:es)?\\b|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\be-?mails?\\s*[?？]?\\s*$"
-            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\s+(?:the\\s+)?e-?mails?\\s+(?:of|for)\\b"
-            + "|\\b(?:e-?mail-?adresse|mailadresse|adresse\\s+(?:e-?)?mail|courriel)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱是|电子邮箱");
-    private static final Pattern URL_ASKED = Pattern.compile("(?i)\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b"
-            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:website|web\\s+site|homepage|link)\\s*[?？]?\\s*$"
-            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\s+(?:the\\s+)?(?:website|web\\s+site|homepage|link)\\s+(?:of|for)\\b|网址|网站地址|链接是");
-    private static final Pattern PHONE_ASKED = Pattern.compile("(?i)\\b(?:tele)?phone\\s+(?:number|extension)s?\\b|\\bextension\\s+number\\b"
-            + "|\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b[^?]*\\b(?:tele)?phone\\s*[?？]?\\s*$|\\b(?:telefonnummer|durchwahl|rufnummer)\\b"
-            + "|\\bnum[ée]ro\\s+de\\s+t[ée]l[ée]phone\\b|电话号码|电话是|分机号");
+    private static final Pattern EMAIL_ASKED = askedFor("\\be-?mail[\\s-]*address(?:es)?\\b", "e-?mails?",
+            "\\b(?:e-?mail-?adresse|mailadresse|adresse\\s+(?:e-?)?mail|courriel)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱是|电子邮箱");
+    private static final Pattern URL_ASKED = askedFor("\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b",
+            "website|web\\s+site|homepage|link", "网址|网站地址|链接是");
+    private static final Pattern PHONE_ASKED = askedFor("\\b(?:tele)?phone\\s+(?:number|extension)s?\\b|\\bextension\\s+number\\b", "(?:tele)?phone",
+            "\\b(?:telefonnummer|durchwahl|rufnummer)\\b|\\bnum[ée]ro\\s+de\\s+t[ée]l[ée]phone\\b|电话号码|电话是|分机号");
     /** The words that name an address or a phone number, wherever they stand in the question. */
     private static final Pattern ADDRESS_WORDS = Pattern.compile("(?i)\\be-?mails?(?:[\\s-]*address(?:es)?)?\\b|\\b(?:url|web\\s*address|website|web\\s+site|homepage|link)\\b"
             + "|\\b(?:e-?mail-?adresse|mailadresse|adresse|courriel|web-?adresse|internetadresse)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱|电子邮箱|网址|网站地址|链接"
@@ -194,6 +191,17 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
             }
         }
         out.add(new Mention(text.substring(start, end), phrase, head, null));
+    }
+
+    /**
+     * A question that asks for the value {@code word} names: by its full name ({@code named}: "email address"), as the
+     * last word of a what-question ("What is the IT desk's email?"), as "What's the email of/for …", or in other
+     * languages' words; "How do I change my email signature?" asks for none.
+     */
+    private static Pattern askedFor(String named, String word, String otherLanguages) {
+        String what = "\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)";
+        return Pattern.compile("(?i)" + named + "|" + what + "\\b[^?]*\\b(?:" + word + ")\\s*[?？]?\\s*$|" + what + "\\s+(?:the\\s+)?(?:" + word
+                + ")\\s+(?:of|for)\\b|" + otherLanguages);
     }
 
     private static AnswerType answerType(String text) {
