@@ -52,8 +52,17 @@ enum AnswerType {
         this.evidence = evidence;
     }
 
+    /**
+     * Numbers that label rather than count: "room 203", "floor 2", "the 3rd", "Raum 2.14", "第二", "地下二层", "203室".
+     * "How many parking spaces …?" is not answered by "The car park is on the second basement floor (地下二层)".
+     */
+    private static final Pattern LABEL_NUMBER = Pattern.compile("(?i)\\b(?:room|floor|level|suite|building|gate|platform|page|chapter|"
+            + "section|article|no\\.|number|raum|zimmer|stock|etage|nr\\.)\\s*#?\\d[\\w.\\-]*|#\\d+|\\b\\d+(?:st|nd|rd|th)\\b"
+            + "|第[一二三四五六七八九十百千万两〇零\\d]+|[一二三四五六七八九十百千万两〇零\\d]+(?:层|楼|室|号)");
+
     /** True when {@code sentence} holds a value of this kind. */
     boolean foundIn(String sentence) {
-        return evidence == null || evidence.matcher(sentence).find();
+        if (evidence == null) return true;
+        return evidence.matcher(this == COUNT ? LABEL_NUMBER.matcher(sentence).replaceAll(" ") : sentence).find();
     }
 }

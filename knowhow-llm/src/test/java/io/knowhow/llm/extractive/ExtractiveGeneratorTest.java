@@ -113,6 +113,19 @@ class ExtractiveGeneratorTest {
     }
 
     @Test
+    void aHowManyQuestionIsNotAnsweredByANumberThatLabels() {
+        // Before: "员工停车场在大楼地下二层。[1]" (the car park is on basement floor two) for "how many parking spaces".
+        assertThat(generator.generate(new GenerationRequest("停车场有多少个车位？",
+                evidence("员工停车场在大楼地下二层。每月停车费是两百元。"))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("How many meeting rooms are there?",
+                evidence("The meeting room is room 203 on the 2nd floor."))).abstained()).isTrue();
+        assertThat(generator.generate(new GenerationRequest("How many meeting rooms are there?",
+                evidence("There are 12 meeting rooms, the largest is room 203."))).text()).contains("12 meeting rooms");
+        assertThat(generator.generate(new GenerationRequest("充电桩有多少个？",
+                evidence("员工停车场在大楼地下二层。电动车充电桩共有二十个。"))).text()).contains("二十个");
+    }
+
+    @Test
     void anFaqsQuestionIsQuotedWithItsAnswerNeverAlone() {
         // Before: "When does the cafeteria open? [1]" — the FAQ's question shares every word with the user's and won.
         assertThat(generator.generate(new GenerationRequest("When does the cafeteria open?",
