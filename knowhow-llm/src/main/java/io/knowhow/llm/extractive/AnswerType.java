@@ -6,6 +6,11 @@ import java.util.regex.Pattern;
  * The kind of value a question asks for, when its words say so: a sentence without such a value does
  * not answer it, however many of the question's words it shares ("How much does the Team plan cost?"
  * is not answered by "Team customers get a first response within one business day").
+ *
+ * <p>The patterns run over evidence sentences, which a hostile file makes hundreds of kilobytes long: every repetition
+ * is bounded, and a pattern that matches a run of characters starts only where the run starts, so each run costs a
+ * bounded number of steps (an unbounded "{3,}" overflowed the stack on a 600,000-digit line, and an e-mail pattern
+ * without that boundary tried every position of a 600,000-letter one).
  */
 enum AnswerType {
     /** "How much does … cost", "what is the price", "多少钱": an amount of money, or "free". */
@@ -35,14 +40,14 @@ enum AnswerType {
             + "eine?[nmrs]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|zwanzig|hundert|tausend|keine?[nmrs]?|"
             + "une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent|mille|aucune?)\\b|[一二三四五六七八九十百千万两〇零]")),
     /** "What is the IT desk's email address?", "邮箱地址", "E-Mail-Adresse": an email address, as written. */
-    EMAIL(Pattern.compile("[\\p{L}\\p{N}._%+\\-]+@[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.\\p{L}{2,}")),
+    EMAIL(Pattern.compile("(?<![\\p{L}\\p{N}._%+\\-])[\\p{L}\\p{N}._%+\\-]{1,64}@[\\p{L}\\p{N}\\-]{1,63}(?:\\.[\\p{L}\\p{N}\\-]{1,63}){0,8}\\.\\p{L}{2,24}")),
     /** "What is the URL of the travel portal?", "网址": a web address. */
-    URL(Pattern.compile("(?i)\\bhttps?://|\\bwww\\.|\\b[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*\\.(?:com|org|net|io|dev|app|edu|gov|info|eu|de|fr|uk|cn|ch|at|nl|co)(?:/\\S*)?\\b")),
+    URL(Pattern.compile("(?i)\\bhttps?://|\\bwww\\.|(?<![\\p{L}\\p{N}\\-.])[\\p{L}\\p{N}\\-]{1,63}(?:\\.[\\p{L}\\p{N}\\-]{1,63}){0,8}\\.(?:com|org|net|io|dev|app|edu|gov|info|eu|de|fr|uk|cn|ch|at|nl|co)\\b")),
     /**
      * "What is the IT desk's phone number?", "电话是多少", "Durchwahl": a number one can dial — four or more digits (spaces,
      * dashes, dots, brackets and a leading + allowed) or four or more Chinese numerals; "room 203" is not one.
      */
-    PHONE(Pattern.compile("\\+?\\d(?:[\\s\\-./()]{0,2}\\d){3,}|[一二三四五六七八九〇零两]{4,}")),
+    PHONE(Pattern.compile("\\+?\\d(?:[\\s\\-./()]{0,2}\\d){3}|[一二三四五六七八九〇零两]{4}")),
     /** No constraint the words reveal. */
     ANY(null);
 
@@ -58,7 +63,7 @@ enum AnswerType {
      */
     private static final Pattern LABEL_NUMBER = Pattern.compile("(?i)\\b(?:room|floor|level|suite|building|gate|platform|page|chapter|"
             + "section|article|no\\.|number|raum|zimmer|stock|etage|nr\\.)\\s*#?\\d[\\w.\\-]*|#\\d+|\\b\\d+(?:st|nd|rd|th)\\b"
-            + "|第[一二三四五六七八九十百千万两〇零\\d]+|[一二三四五六七八九十百千万两〇零\\d]+(?:层|楼|室|号)");
+            + "|第[一二三四五六七八九十百千万两〇零\\d]{1,12}|(?<![一二三四五六七八九十百千万两〇零\\d])[一二三四五六七八九十百千万两〇零\\d]{1,12}(?:层|楼|室|号)");
 
     /** True when {@code sentence} holds a value of this kind. */
     boolean foundIn(String sentence) {

@@ -37,6 +37,9 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
      */
     record Sentence(String text, Set<String> terms, AnalyzedText analysed, boolean row, boolean question) {}
 
+    /** Most characters of a quotable sentence; SQuAD's longest paragraphs' sentences stay far below it. */
+    static final int MAX_SENTENCE = 2_000;
+
     /** A table row as the parser writes it: cells separated by " | ". */
     private static final Pattern ROW = Pattern.compile(".+ \\| .+");
 
@@ -94,7 +97,11 @@ record Passage(int evidence, String raw, AnalyzedText text, List<Sentence> sente
             int start = it.first();
             for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
                 String s = line.substring(start, end).strip().replaceAll("\\s+", " ");
-                if (s.codePointCount(0, s.length()) >= 3 || s.chars().anyMatch(Character::isIdeographic)) out.add(s);
+                int length = s.codePointCount(0, s.length());
+                // Longer than any sentence a reader would take as one: text without punctuation (a pasted blob, a
+                // minified file), which would be quoted whole.
+                if (length > MAX_SENTENCE) continue;
+                if (length >= 3 || s.chars().anyMatch(Character::isIdeographic)) out.add(s);
             }
         }
         return out;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class ExtractiveGeneratorTest {
     private final ExtractiveGenerator generator = new ExtractiveGenerator();
@@ -112,6 +113,23 @@ class ExtractiveGeneratorTest {
         // A question about email that does not ask for an address is not held to one.
         assertThat(ask("How do I change my email signature?",
                 "You change your email signature under Settings, then Signature.").abstained()).isFalse();
+    }
+
+    @Test
+    void valueChecksSurviveAHostileLine() {
+        // One chunk of a 600 KB single-line file: the phone pattern overflowed the stack on the digits, the e-mail
+        // pattern ran for minutes on the letters. The timeout guards against a hang, it is not a speed target.
+        String letters = "x".repeat(300_000), digits = "7".repeat(300_000);
+        String text = "The IT desk is on the second floor. The IT desk keeps " + letters + " and " + digits + " in room 203.";
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            for (String question : List.of("What is the IT desk's email address?", "What is the IT desk's phone number?",
+                    "What is the URL of the IT desk?", "How many rooms does the IT desk keep?", "停车场有多少个车位？"))
+                assertThat(ask(question, text)).isNotNull();
+        });
+        assertThat(ask("What is the IT desk's email address?", text).abstained()).isTrue();
+        // The blob is no sentence: it was quoted whole, 600,000 characters, for the phone number.
+        assertThat(ask("What is the IT desk's phone number?", text).abstained()).isTrue();
+        assertThat(ask("Where is the IT desk?", text).text()).isEqualTo("The IT desk is on the second floor. [1]");
     }
 
     @Test
