@@ -72,11 +72,13 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
             + "多少钱|多少|多长时间|多久|多长|几点|几个|几|谁|怎么样|怎么|怎样|如何|是否|何时|何地|请问|吗|呢");
     private static final Pattern CJK_PARTICLES = Pattern.compile("[的了]");
     private static final Pattern CJK_TIME = Pattern.compile("什么时候|哪一年|哪年|哪天|几点|何时");
-    private static final Pattern EMAIL_ASKED = askedFor("\\be-?mail[\\s-]*address(?:es)?\\b", "e-?mails?",
+    private static final String WHAT = "\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)\\b";
+    private static final Pattern WHAT_IS = Pattern.compile("(?i)" + WHAT);
+    private static final Asked EMAIL_ASKED = askedFor("\\be-?mail[\\s-]*address(?:es)?\\b", "e-?mails?",
             "\\b(?:e-?mail-?adresse|mailadresse|adresse\\s+(?:e-?)?mail|courriel)\\b|邮箱地址|电子邮件地址|邮件地址|邮箱是|电子邮箱");
-    private static final Pattern URL_ASKED = askedFor("\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b",
+    private static final Asked URL_ASKED = askedFor("\\b(?:url|web\\s*address|web-?adresse|internetadresse|adresse\\s+web)\\b",
             "website|web\\s+site|homepage|link", "网址|网站地址|链接是");
-    private static final Pattern PHONE_ASKED = askedFor("\\b(?:tele)?phone\\s+(?:number|extension)s?\\b|\\bextension\\s+number\\b", "(?:tele)?phone",
+    private static final Asked PHONE_ASKED = askedFor("\\b(?:tele)?phone\\s+(?:number|extension)s?\\b|\\bextension\\s+number\\b", "(?:tele)?phone",
             "\\b(?:telefonnummer|durchwahl|rufnummer)\\b|\\bnum[ée]ro\\s+de\\s+t[ée]l[ée]phone\\b|电话号码|电话是|分机号");
     /** The words that name an address or a phone number, wherever they stand in the question. */
     private static final Pattern ADDRESS_WORDS = Pattern.compile("(?i)\\be-?mails?(?:[\\s-]*address(?:es)?)?\\b|\\b(?:url|web\\s*address|website|web\\s+site|homepage|link)\\b"
@@ -194,22 +196,29 @@ record Question(Set<String> terms, List<Mention> mentions, AnswerType answerType
     }
 
     /**
-     * A question that asks for the value {@code word} names: by its full name ({@code named}: "email address"), as the
+     * Whether a question asks for the value a word names: by its full name ({@code named}: "email address"), as the
      * last word of a what-question ("What is the IT desk's email?"), as "What's the email of/for …", or in other
-     * languages' words; "How do I change my email signature?" asks for none.
+     * languages' words; "How do I change my email signature?" asks for none. The last-word test is a pattern of its
+     * own, anchored at the end: one pattern spanning "what … email?" backtracked over the whole question from every
+     * "what is" in it.
      */
-    private static Pattern askedFor(String named, String word, String otherLanguages) {
-        String what = "\\b(?:what|which)(?:'s|’s|\\s+is|\\s+are)";
-        return Pattern.compile("(?i)" + named + "|" + what + "\\b[^?]*\\b(?:" + word + ")\\s*[?？]?\\s*$|" + what + "\\s+(?:the\\s+)?(?:" + word
-                + ")\\s+(?:of|for)\\b|" + otherLanguages);
+    private record Asked(Pattern anywhere, Pattern last) {
+        boolean in(String text) {
+            return anywhere.matcher(text).find() || last.matcher(text).find() && WHAT_IS.matcher(text).find();
+        }
+    }
+
+    private static Asked askedFor(String named, String word, String otherLanguages) {
+        return new Asked(Pattern.compile("(?i)" + named + "|" + WHAT + "\\s+(?:the\\s+)?(?:" + word
+                + ")\\s+(?:of|for)\\b|" + otherLanguages), Pattern.compile("(?i)\\b(?:" + word + ")\\s*[?？]?\\s*$"));
     }
 
     private static AnswerType answerType(String text) {
         // An address is asked for by name ("email address", "URL"), or as the last word of a what-question ("What is
         // the IT desk's email?"); "How do I change my email signature?" asks for none.
-        if (EMAIL_ASKED.matcher(text).find()) return AnswerType.EMAIL;
-        if (URL_ASKED.matcher(text).find()) return AnswerType.URL;
-        if (PHONE_ASKED.matcher(text).find()) return AnswerType.PHONE;
+        if (EMAIL_ASKED.in(text)) return AnswerType.EMAIL;
+        if (URL_ASKED.in(text)) return AnswerType.URL;
+        if (PHONE_ASKED.in(text)) return AnswerType.PHONE;
         if (CJK_MONEY.matcher(text).find()) return AnswerType.MONEY;
         if (CJK_TIME.matcher(text).find()) return AnswerType.TIME;
         if (HOW_MUCH.matcher(text).find() && MONEY_WORD.matcher(text).find() || OTHER_MONEY.matcher(text).find()) return AnswerType.MONEY;
