@@ -24,7 +24,7 @@ final class IndexIdentity {
 
     private IndexIdentity() {}
 
-    /** The user data of a new index's first commit. */
+    /** The user data of a new index's first commit, and of every commit a writer makes (it writes the current format). */
     static Map<String, String> commitData(StoreIdentity identity) {
         return Map.of(FORMAT_KEY, String.valueOf(FORMAT_VERSION), EMBEDDER_KEY, identity.embedderId(),
                 DIMENSION_KEY, String.valueOf(identity.dimension()));
@@ -51,7 +51,8 @@ final class IndexIdentity {
 
     /**
      * As {@link #check(Map, StoreIdentity, String)}; a reader also accepts the older formats this version still reads,
-     * a writer only the current one (it would add documents analysed another way).
+     * a writer those it can bring up to date in place ({@link IndexLayout#OLDEST_WRITABLE_FORMAT}; an older one would
+     * get documents analysed another way).
      */
     static void check(Map<String, String> data, StoreIdentity expected, String location, boolean reading) {
         String format = data.get(FORMAT_KEY);
@@ -62,7 +63,7 @@ final class IndexIdentity {
         if (version > FORMAT_VERSION)
             throw new IncompatibleKnowledgeBaseException("Knowledge base " + location + " has store format " + format
                     + ", newer than this knowhow's " + FORMAT_VERSION + ": upgrade knowhow, or use the version that wrote it");
-        if (version < IndexLayout.OLDEST_READABLE_FORMAT || (!reading && version != FORMAT_VERSION))
+        if (version < (reading ? IndexLayout.OLDEST_READABLE_FORMAT : IndexLayout.OLDEST_WRITABLE_FORMAT))
             throw new IncompatibleKnowledgeBaseException("Knowledge base " + location + " has store format " + format
                     + " (written by an older knowhow), expected " + FORMAT_VERSION + ": run `knowhow reindex` to rebuild it in the"
                     + " current format; it can still be searched until then");

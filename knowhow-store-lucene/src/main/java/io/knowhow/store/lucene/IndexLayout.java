@@ -7,6 +7,7 @@ import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
 import io.knowhow.core.port.KnowledgeBaseUnavailableException;
 import org.apache.lucene.analysis.Analyzer;
 import io.knowhow.analysis.EnglishCjkAnalyzer;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -19,6 +20,13 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteBuffersDataOutput;
+import org.apache.lucene.store.DataOutput;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,15 +87,18 @@ import java.util.Set;
  *   <li>{@code kind}: keyword {@code chunk}, indexed.
  *   <li>{@code source}: keyword, indexed and stored; the source key, the delete and filter term.
  *   <li>{@code id}: keyword, indexed and stored; {@link Chunk#id()}.
- *   <li>{@code ordinal}, {@code startChar}, {@code endChar}, {@code tokenCount}: stored ints.
- *   <li>{@code language}: stored ISO 639-1 code of the text's language, absent when unknown.
- *   <li>{@code text}: stored; the chunk text exactly as given.
- *   <li>{@code content}: indexed with {@link EnglishCjkAnalyzer} (format 2; format 1 used Lucene's
+ *   <li>{@code chunkRecord} (format 3): binary doc values, the whole {@link Chunk} ({@link #chunkRecord}): id, source,
+ *       ordinal, text exactly as given, heading path (outermost first), start and end character, token count, tags,
+ *       access groups, language (ISO 639-1, empty when unknown). Uncompressed, so a search reads its few hits
+ *       without decompressing a stored-fields block for each. Segments written in format 2 or 1 have no record and
+ *       store these instead: {@code ordinal}, {@code startChar}, {@code endChar}, {@code tokenCount} (ints),
+ *       {@code language}, {@code text}, {@code headingPath} (one value per heading), and store the values of
+ *       {@code tags} and {@code accessGroups}; {@link ChunkRecords} reads both kinds.
+ *   <li>{@code content}: indexed with {@link EnglishCjkAnalyzer} (since format 2; format 1 used Lucene's
  *       EnglishAnalyzer, which has no CJK bigrams and no accent folding), not stored; the headings (outermost first)
  *       then the text, so a question naming a section finds the chunks under it. BM25 searches this.
- *   <li>{@code headingPath}: stored, one value per heading, outermost first.
- *   <li>{@code tags}: keyword, indexed and stored, one value per tag.
- *   <li>{@code accessGroups}: keyword, indexed and stored, one value per group.
+ *   <li>{@code tags}: keyword, indexed, one value per tag.
+ *   <li>{@code accessGroups}: keyword, indexed, one value per group.
  *   <li>{@code public}: keyword {@code true}, indexed, present only when the chunk has no access groups;
  *       a reader-group filter matches it for every reader.
  *   <li>{@code vector}: float vector, {@link VectorSimilarityFunction#DOT_PRODUCT DOT_PRODUCT} (vectors are
@@ -130,12 +141,18 @@ import java.util.Set;
  */
 final class IndexLayout {
     /** Version of the layout above, recorded in every commit. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     /**
      * The oldest version this one still reads (searches of a format-1 index analyse the query with today's chain:
-     * English terms match, CJK ones may not). Writing needs the current version: {@code knowhow reindex} rebuilds.
+     * English terms match, CJK ones may not).
      */
     static final int OLDEST_READABLE_FORMAT = 1;
+    /**
+     * The oldest version this one writes to, recording the current version at its next commit: format 2 differs from
+     * 3 only in where a chunk's record is kept, and {@link ChunkRecords} reads both. Older ones need
+     * {@code knowhow reindex}, which rebuilds.
+     */
+    static final int OLDEST_WRITABLE_FORMAT = 2;
 
     // ---- the knowledge-base directory
 
@@ -185,6 +202,12 @@ final class IndexLayout {
     /** Stored ISO 639-1 code of the chunk's language; absent when unknown. */
     static final String LANGUAGE = "language";
     static final String VECTOR = "vector";
+    /**
+     * The whole chunk record (everything {@link #toChunk} reads), uncompressed, as binary doc values: a search reads
+     * its hits from here in a few microseconds each, where the stored fields decompress a block of tens of kilobytes
+     * per hit.
+     */
+    static final String CHUNK_RECORD = "chunkRecord";
 
     // Source documents store their sets under their own names: Lucene requires one field name to be
     // indexed the same way in every document, and the chunks' tags and groups are indexed for filters.
@@ -218,19 +241,57 @@ final class IndexLayout {
         doc.add(new StringField(KIND, KIND_CHUNK, Field.Store.NO));
         doc.add(new StringField(SOURCE, chunk.source(), Field.Store.YES));
         doc.add(new StringField(ID, chunk.id(), Field.Store.YES));
-        doc.add(new StoredField(ORDINAL, chunk.ordinal()));
-        doc.add(new StoredField(TEXT, chunk.text()));
         doc.add(new TextField(CONTENT, searchableText(chunk), Field.Store.NO));
-        for (String heading : chunk.headingPath()) doc.add(new StoredField(HEADING_PATH, heading));
-        for (String tag : sorted(chunk.tags())) doc.add(new StringField(TAGS, tag, Field.Store.YES));
-        for (String group : sorted(chunk.accessGroups())) doc.add(new StringField(ACCESS_GROUPS, group, Field.Store.YES));
+        for (String tag : sorted(chunk.tags())) doc.add(new StringField(TAGS, tag, Field.Store.NO));
+        for (String group : sorted(chunk.accessGroups())) doc.add(new StringField(ACCESS_GROUPS, group, Field.Store.NO));
         if (chunk.accessGroups().isEmpty()) doc.add(new StringField(PUBLIC, PUBLIC_VALUE, Field.Store.NO));
-        doc.add(new StoredField(START_CHAR, chunk.startChar()));
-        doc.add(new StoredField(END_CHAR, chunk.endChar()));
-        doc.add(new StoredField(TOKEN_COUNT, chunk.tokenCount()));
-        if (!chunk.language().isEmpty()) doc.add(new StoredField(LANGUAGE, chunk.language()));
         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        doc.add(new BinaryDocValuesField(CHUNK_RECORD, chunkRecord(chunk)));
         return doc;
+    }
+
+    /** The chunk as {@link #CHUNK_RECORD} holds it: Lucene's own string and vInt encodings, in {@link Chunk}'s field order. */
+    static BytesRef chunkRecord(Chunk chunk) {
+        ByteBuffersDataOutput out = new ByteBuffersDataOutput();
+        try {
+            out.writeString(chunk.id());
+            out.writeString(chunk.source());
+            out.writeVInt(chunk.ordinal());
+            out.writeString(chunk.text());
+            writeStrings(out, chunk.headingPath());
+            out.writeVInt(chunk.startChar());
+            out.writeVInt(chunk.endChar());
+            out.writeVInt(chunk.tokenCount());
+            writeStrings(out, sorted(chunk.tags()));
+            writeStrings(out, sorted(chunk.accessGroups()));
+            out.writeString(chunk.language());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // memory only
+        }
+        return new BytesRef(out.toArrayCopy());
+    }
+
+    static Chunk toChunk(BytesRef record) throws IOException {
+        ByteArrayDataInput in = new ByteArrayDataInput(record.bytes, record.offset, record.length);
+        String id = in.readString(), source = in.readString();
+        int ordinal = in.readVInt();
+        String text = in.readString();
+        List<String> headings = readStrings(in);
+        int start = in.readVInt(), end = in.readVInt(), tokens = in.readVInt();
+        List<String> tags = readStrings(in), groups = readStrings(in);
+        return new Chunk(id, source, ordinal, text, headings, start, end, tokens, Set.copyOf(tags), Set.copyOf(groups), in.readString());
+    }
+
+    private static void writeStrings(DataOutput out, List<String> values) throws IOException {
+        out.writeVInt(values.size());
+        for (String v : values) out.writeString(v);
+    }
+
+    private static List<String> readStrings(ByteArrayDataInput in) throws IOException {
+        int n = in.readVInt();
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) values.add(in.readString());
+        return values;
     }
 
     static Document sourceDocument(SourceRecord source) {
@@ -247,6 +308,7 @@ final class IndexLayout {
         return doc;
     }
 
+    /** A chunk document of a segment written before format 3, from its stored fields. */
     static Chunk toChunk(Document doc) {
         return new Chunk(doc.get(ID), doc.get(SOURCE), intValue(doc, ORDINAL), doc.get(TEXT),
                 List.of(doc.getValues(HEADING_PATH)), intValue(doc, START_CHAR), intValue(doc, END_CHAR),

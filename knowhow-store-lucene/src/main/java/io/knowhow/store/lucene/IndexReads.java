@@ -24,6 +24,7 @@ import org.apache.lucene.search.TermQuery;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +73,15 @@ final class IndexReads {
 
     List<Chunk> chunks(String source) {
         Objects.requireNonNull(source, "source");
-        List<Chunk> chunks = access.read(s -> all(s, FilterQueries.ofKind(KIND_CHUNK, source), IndexLayout::toChunk));
+        List<Chunk> chunks = access.read(s -> {
+            Query q = FilterQueries.ofKind(KIND_CHUNK, source);
+            int count = s.count(q);
+            if (count == 0) return new ArrayList<>();
+            ScoreDoc[] found = s.search(q, count).scoreDocs;
+            int[] docs = new int[found.length];
+            for (int i = 0; i < docs.length; i++) docs[i] = found[i].doc;
+            return new ArrayList<>(Arrays.asList(ChunkRecords.read(s, docs)));
+        });
         chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         return chunks;
     }
@@ -85,14 +94,17 @@ final class IndexReads {
             int count = searcher.count(q);
             List<EmbeddedChunk> list = new ArrayList<>(count);
             if (count == 0) return list;
-            StoredFields stored = searcher.storedFields();
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            for (ScoreDoc sd : searcher.search(q, count).scoreDocs) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            ScoreDoc[] found = searcher.search(q, count).scoreDocs;
+            int[] docs = new int[found.length];
+            for (int i = 0; i < docs.length; i++) docs[i] = found[i].doc;
+            Chunk[] chunks = ChunkRecords.read(searcher, docs);
+            for (int i = 0; i < docs.length; i++) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
                 FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexLayout.VECTOR);
                 KnnVectorValues.DocIndexIterator it = values.iterator();
-                it.advance(sd.doc - leaf.docBase);
-                list.add(new EmbeddedChunk(IndexLayout.toChunk(stored.document(sd.doc)), values.vectorValue(it.index()).clone()));
+                it.advance(docs[i] - leaf.docBase);
+                list.add(new EmbeddedChunk(chunks[i], values.vectorValue(it.index()).clone()));
             }
             return list;
         });

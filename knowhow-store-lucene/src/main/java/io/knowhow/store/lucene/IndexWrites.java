@@ -113,7 +113,15 @@ final class IndexWrites implements SearcherAccess, Closeable {
                 writer.setLiveCommitData(IndexIdentity.commitData(identity).entrySet());
                 writer.commit();
             } else {
-                IndexIdentity.check(commitData(writer), identity, location);
+                Map<String, String> data = commitData(writer);
+                IndexIdentity.check(data, identity, location);
+                // An index of an older format this writer can write to records the current one at its next commit:
+                // from then on it holds documents an older knowhow would misread (see IndexLayout.OLDEST_WRITABLE_FORMAT).
+                if (IndexIdentity.format(data) < IndexLayout.FORMAT_VERSION) {
+                    Map<String, String> upgraded = new HashMap<>(data);
+                    upgraded.putAll(IndexIdentity.commitData(identity));
+                    writer.setLiveCommitData(upgraded.entrySet());
+                }
             }
             searchers = new SearcherManager(writer, searcherFactory);
         } catch (IOException e) {

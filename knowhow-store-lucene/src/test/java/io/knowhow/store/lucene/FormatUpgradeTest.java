@@ -9,7 +9,20 @@ import io.knowhow.core.port.KnowledgeStoreContract;
 import io.knowhow.core.port.ReadableKnowledgeStore;
 import io.knowhow.core.port.StoreLocation;
 import io.knowhow.core.port.StoreProvider;
+import io.knowhow.core.model.EmbeddedChunk;
+import io.knowhow.core.model.Reader;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
@@ -21,12 +34,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.knowhow.core.port.KnowledgeStoreContract.IDENTITY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A knowledge base written in format 1 (English-only keyword analysis) stays searchable, refuses writes, and reindex brings it to format 2. */
+/**
+ * Older formats: one written in format 1 (English-only keyword analysis) stays searchable, refuses writes, and reindex
+ * brings it up to date; one written in format 2 (chunk records in stored fields) is read, and written to in place.
+ */
 class FormatUpgradeTest {
     @TempDir
     Path kb;
@@ -89,5 +106,79 @@ class FormatUpgradeTest {
         }
         assertThatThrownBy(() -> provider.openForReading(StoreLocation.of(kb), IDENTITY).close())
                 .isInstanceOf(IncompatibleKnowledgeBaseException.class).hasMessageContaining("newer").hasMessageContaining("upgrade knowhow");
+    }
+
+    /** A chunk document as format 2 wrote it: every part of the record in stored fields, no doc values. */
+    private static Document format2ChunkDocument(Chunk chunk, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(IndexLayout.KIND, IndexLayout.KIND_CHUNK, Field.Store.NO));
+        doc.add(new StringField(IndexLayout.SOURCE, chunk.source(), Field.Store.YES));
+        doc.add(new StringField(IndexLayout.ID, chunk.id(), Field.Store.YES));
+        doc.add(new StoredField(IndexLayout.ORDINAL, chunk.ordinal()));
+        doc.add(new StoredField(IndexLayout.TEXT, chunk.text()));
+        doc.add(new TextField(IndexLayout.CONTENT, String.join("\n", chunk.headingPath()) + "\n" + chunk.text(), Field.Store.NO));
+        for (String heading : chunk.headingPath()) doc.add(new StoredField(IndexLayout.HEADING_PATH, heading));
+        for (String tag : chunk.tags()) doc.add(new StringField(IndexLayout.TAGS, tag, Field.Store.YES));
+        for (String group : chunk.accessGroups()) doc.add(new StringField(IndexLayout.ACCESS_GROUPS, group, Field.Store.YES));
+        if (chunk.accessGroups().isEmpty()) doc.add(new StringField(IndexLayout.PUBLIC, IndexLayout.PUBLIC_VALUE, Field.Store.NO));
+        doc.add(new StoredField(IndexLayout.START_CHAR, chunk.startChar()));
+        doc.add(new StoredField(IndexLayout.END_CHAR, chunk.endChar()));
+        doc.add(new StoredField(IndexLayout.TOKEN_COUNT, chunk.tokenCount()));
+        if (!chunk.language().isEmpty()) doc.add(new StoredField(IndexLayout.LANGUAGE, chunk.language()));
+        doc.add(new KnnFloatVectorField(IndexLayout.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+        return doc;
+    }
+
+    /** A knowledge base holding {@code old} as format 2 wrote it (its source entry as the store writes it). */
+    private void writeFormat2(Chunk old) throws Exception {
+        try (LuceneKnowledgeStore store = provider.openForWriting(StoreLocation.of(kb), IDENTITY, Duration.ZERO)) {
+            store.replaceSource(KnowledgeStoreContract.record(old.source(), 1), List.of(KnowledgeStoreContract.embedded(old)));
+        }
+        try (FSDirectory dir = FSDirectory.open(kb.resolve("index"));
+             IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(IndexLayout.analyzer()).setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+            w.deleteDocuments(new Term(IndexLayout.ID, old.id()));
+            w.addDocument(format2ChunkDocument(old, KnowledgeStoreContract.embed(old.text())));
+            w.forceMerge(1); // no format-3 record left behind in a segment of its own
+            Map<String, String> data = new HashMap<>(SegmentInfos.readLatestCommit(dir).getUserData());
+            data.put(IndexLayout.FORMAT_KEY, "2");
+            w.setLiveCommitData(data.entrySet());
+            w.commit();
+        }
+        try (FSDirectory dir = FSDirectory.open(kb.resolve("index")); DirectoryReader r = DirectoryReader.open(dir)) {
+            for (var leaf : r.leaves())
+                assertThat(DocValues.getBinary(leaf.reader(), IndexLayout.CHUNK_RECORD).nextDoc())
+                        .as("no document has a chunk record").isEqualTo(DocIdSetIterator.NO_MORE_DOCS);
+        }
+    }
+
+    @Test
+    void aFormat2IndexIsReadAndWrittenInPlace() throws Exception {
+        Chunk old = new Chunk("handbook.md#0", "handbook.md", 0, "Travel expenses are refunded within thirty days.",
+                List.of("Handbook", "Travel"), 10, 58, 8, Set.of("hr", "policy"), Set.of("staff"), "en");
+        writeFormat2(old);
+        StoreLocation location = StoreLocation.of(kb);
+        Filter staff = Filter.readableBy(Reader.of("staff"));
+        try (ReadableKnowledgeStore reader = provider.openForReading(location, IDENTITY)) {
+            assertThat(reader.chunks("handbook.md")).containsExactly(old);
+            for (SearchMode mode : SearchMode.values())
+                assertThat(reader.retrieve(KnowledgeStoreContract.request(mode, "travel expenses refunded", 1, staff)))
+                        .as(mode.name()).extracting(Hit::chunk).containsExactly(old);
+        }
+
+        Chunk added = new Chunk("faq.md#0", "faq.md", 0, "Parking is free for visitors on weekdays.", List.of(), 0, 41, 7,
+                Set.of(), Set.of(), "en");
+        try (LuceneKnowledgeStore writer = provider.openForWriting(location, IDENTITY, Duration.ZERO)) {
+            writer.replaceSource(KnowledgeStoreContract.record("faq.md", 1), List.of(KnowledgeStoreContract.embedded(added)));
+            assertThat(writer.chunks("handbook.md")).containsExactly(old);
+            assertThat(writer.chunks("faq.md")).containsExactly(added);
+            assertThat(writer.embeddedChunks("handbook.md")).extracting(EmbeddedChunk::chunk).containsExactly(old);
+            assertThat(writer.retrieve(KnowledgeStoreContract.request(SearchMode.HYBRID, "travel expenses parking visitors", 2, staff)))
+                    .extracting(Hit::chunk).containsExactlyInAnyOrder(old, added);
+        }
+        try (FSDirectory dir = FSDirectory.open(kb.resolve("index"))) {
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry(IndexLayout.FORMAT_KEY,
+                    String.valueOf(IndexLayout.FORMAT_VERSION));
+        }
+        assertThat(provider.check(location).problems()).isEmpty();
     }
 }

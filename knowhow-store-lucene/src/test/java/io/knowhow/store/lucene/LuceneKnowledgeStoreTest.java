@@ -5,6 +5,7 @@ import io.knowhow.core.model.Chunk;
 import io.knowhow.core.model.EmbeddedChunk;
 import io.knowhow.core.model.Filter;
 import io.knowhow.core.model.Hit;
+import io.knowhow.core.model.Reader;
 import io.knowhow.core.model.SearchMode;
 import io.knowhow.core.model.SearchRequest;
 import io.knowhow.core.port.IncompatibleKnowledgeBaseException;
@@ -79,18 +80,19 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
 
         try (FSDirectory directory = FSDirectory.open(dir)) {
             assertThat(SegmentInfos.readLatestCommit(directory).getUserData()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "knowhow.format", "2", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
+                    "knowhow.format", String.valueOf(IndexLayout.FORMAT_VERSION), "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
         }
     }
 
     @Test
     void aNewerStoreFormatIsRefused(@TempDir Path scratch) throws IOException {
-        writeForeignIndex(scratch, Map.of("knowhow.format", "3", "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
+        int newer = IndexLayout.FORMAT_VERSION + 1;
+        writeForeignIndex(scratch, Map.of("knowhow.format", String.valueOf(newer), "knowhow.embedder", EMBEDDER_ID, "knowhow.dimension", "16"));
 
         assertThatThrownBy(() -> LuceneKnowledgeStore.open(scratch, EMBEDDER_ID, DIMENSION))
                 .isInstanceOf(IncompatibleKnowledgeBaseException.class)
                 .hasMessageContaining(scratch.toString())
-                .hasMessageContaining("store format 3, newer than this knowhow's 2");
+                .hasMessageContaining("store format " + newer + ", newer than this knowhow's " + IndexLayout.FORMAT_VERSION);
     }
 
     @Test
@@ -205,6 +207,19 @@ class LuceneKnowledgeStoreTest extends KnowledgeStoreContract {
         List<Hit> hits = store.retrieve(request(SearchMode.BM25, "debian installation", 5, Filter.NONE));
 
         assertThat(hits).extracting(Hit::chunk).containsExactly(chunk);
+    }
+
+    @Test
+    void aChunkComesBackWhole() {
+        // A 600 KB single line (a real file's log dump) in one chunk; headings, labels and language in every script.
+        String huge = "x".repeat(600_000) + " \uD83D\uDE00 ünïcödé 机器学习";
+        Chunk chunk = new Chunk("logs/big.txt#3", "logs/big.txt", 3, huge, List.of("日志", "Über"), 17, 17 + huge.length(), 150_001,
+                Set.of("ops", "raw"), Set.of("sre", "audit"), "de");
+        store.replaceSource(record("logs/big.txt", 1, Set.of(), Set.of("sre", "audit")), List.of(embedded(chunk)));
+
+        assertThat(store.chunks("logs/big.txt")).containsExactly(chunk);
+        assertThat(store.retrieve(request(SearchMode.DENSE, huge, 1, Filter.readableBy(Reader.of("sre")))))
+                .extracting(Hit::chunk).containsExactly(chunk);
     }
 
     @Test
