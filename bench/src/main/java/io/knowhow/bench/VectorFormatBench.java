@@ -312,13 +312,40 @@ public final class VectorFormatBench {
             long t = System.nanoTime();
             List<float[]> base;
             float[][] queries = new float[Math.min(config.queries(), questions.size())][];
-            try (var embedder = io.knowhow.embed.onnx.OnnxEmbedder.bundled(io.knowhow.embed.onnx.BundledModel.ALL_MINILM_L6_V2_Q)) {
-                if (embedder.info().dimension() != config.dim())
-                    throw new IllegalArgumentException("--real uses the bundled MiniLM: pass --dim " + embedder.info().dimension());
-                base = embedder.embedAll(texts);
-                for (int i = 0; i < queries.length; i++) queries[i] = embedder.embedQuery(questions.get(i).text());
+            // The embeddings take ~100 s and depend only on the texts: kept under bench/target for the next run.
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
-            System.out.printf(Locale.ROOT, "embedded %d texts and %d questions in %.1f s%n", texts.size(), queries.length, (System.nanoTime() - t) / 1e9);
+            for (String text : texts) sha.update((text + "\u0000").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int i = 0; i < queries.length; i++) sha.update((questions.get(i).text() + "\u0001").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Path cache = Path.of("bench", "target", "vector-bench-cache",
+                    java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16) + "-" + config.dim() + ".f32");
+            if (Files.isRegularFile(cache)) {
+                try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
+                    base = new ArrayList<>(texts.size());
+                    for (int i = 0; i < texts.size(); i++) base.add(readVector(in, config.dim()));
+                    for (int i = 0; i < queries.length; i++) queries[i] = readVector(in, config.dim());
+                }
+                System.out.printf(Locale.ROOT, "read the embeddings of %d texts and %d questions from %s%n", texts.size(), queries.length, cache);
+            } else {
+                try (var embedder = io.knowhow.embed.onnx.OnnxEmbedder.bundled(io.knowhow.embed.onnx.BundledModel.ALL_MINILM_L6_V2_Q)) {
+                    if (embedder.info().dimension() != config.dim())
+                        throw new IllegalArgumentException("--real uses the bundled MiniLM: pass --dim " + embedder.info().dimension());
+                    base = embedder.embedAll(texts);
+                    for (int i = 0; i < queries.length; i++) queries[i] = embedder.embedQuery(questions.get(i).text());
+                }
+                System.out.printf(Locale.ROOT, "embedded %d texts and %d questions in %.1f s%n", texts.size(), queries.length, (System.nanoTime() - t) / 1e9);
+                Files.createDirectories(cache.getParent());
+                Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+                try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(partial)))) {
+                    for (float[] v : base) for (float x : v) out.writeFloat(x);
+                    for (float[] v : queries) for (float x : v) out.writeFloat(x);
+                }
+                Files.move(partial, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             SplittableRandom random = new SplittableRandom(config.seed());
             float noiseScale = (float) (config.noise() / Math.sqrt(config.dim()));
             float[][] docs = new float[config.docs()][];
@@ -329,6 +356,12 @@ public final class VectorFormatBench {
             }
             List<String> questionTexts = questions.subList(0, queries.length).stream().map(Squad.Question::text).toList();
             return new Vectors(docs, queries, texts, questionTexts);
+        }
+
+        private static float[] readVector(java.io.DataInputStream in, int dim) throws IOException {
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) v[d] = in.readFloat();
+            return v;
         }
 
         static Vectors generate(Config config) {
