@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  * comes from brute force; recall@k is the share of it that the store returns.
  *
  * <p>Each format's index is built by {@code replaceSource} in sources of 10,000 chunks, as ingest would,
- * and closed (which waits for merges), then searched single-threaded after a warm-up of 200 queries.
+ * and closed (which waits for merges), then searched single-threaded after a warm-up of {@code --warmup} searches (default
+ * 2,000, cycling through the queries: with 200, the first configuration measured read up to 50% slow).
  * Latency is the wall time of {@code retrieve(DENSE)}, stored fields included; {@code --modes dense,hybrid} also
  * measures hybrid search, whose exact answer is the store's BM25 list fused with the brute-force vector list
  * ({@link #exactHybridTopK}). Synthetic documents carry 40 Zipf-distributed made-up words for its BM25 half, real ones
@@ -72,7 +73,7 @@ public final class VectorFormatBench {
     /** What to run; parsed from {@code --name value} arguments. */
     record Config(int docs, int queries, int dim, int k, List<VectorFormat> formats, List<Integer> candidates,
                   long seed, boolean isotropic, double spread, double noise, Path dir, boolean forceMerge,
-                  LuceneStoreOptions.Graph graph, Path real, List<SearchMode> modes) {
+                  LuceneStoreOptions.Graph graph, Path real, List<SearchMode> modes, int warmup) {
         static Config parse(String[] args) throws IOException {
             Map<String, String> a = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -93,7 +94,8 @@ public final class VectorFormatBench {
                     Double.parseDouble(a.getOrDefault("spread", "2.0")), Double.parseDouble(a.getOrDefault("noise", "0.5")), dir,
                     a.containsKey("force-merge"), new LuceneStoreOptions.Graph(Integer.parseInt(a.getOrDefault("hnsw-m", "16")),
                     Integer.parseInt(a.getOrDefault("hnsw-beam", "100"))), a.containsKey("real") ? Path.of(a.get("real")) : null,
-                    Stream.of(a.getOrDefault("modes", "dense").split(",")).map(m -> SearchMode.valueOf(m.trim().toUpperCase(Locale.ROOT))).toList());
+                    Stream.of(a.getOrDefault("modes", "dense").split(",")).map(m -> SearchMode.valueOf(m.trim().toUpperCase(Locale.ROOT))).toList(),
+                    Integer.parseInt(a.getOrDefault("warmup", "2000")));
         }
     }
 
@@ -190,7 +192,9 @@ public final class VectorFormatBench {
             };
             for (int candidates : config.candidates()) {
                 try (LuceneKnowledgeStore store = LuceneKnowledgeStore.open(dir, EMBEDDER, config.dim(), options.withDenseCandidates(candidates))) {
-                    for (int i = 0; i < Math.min(200, data.queries().length); i++) search(store, mode, data, i, config.k());
+                    // Warm-up: the searches keep getting faster over the first thousand or so while the JIT compiles Lucene's
+                    // paths; 200 left the first configuration measured up to 50% slow.
+                    for (int i = 0; i < config.warmup(); i++) search(store, mode, data, i % data.queries().length, config.k());
                     double[] millis = new double[data.queries().length];
                     double recall = 0, textRecall = 0;
                     for (int q = 0; q < data.queries().length; q++) {

@@ -216,6 +216,15 @@ final class ChunkSearch implements Closeable {
      * (Lucene's {@code RescoreTopNQuery} does the same, but fails when there are no candidates.)
      */
     private static TopDocs rescore(IndexSearcher searcher, TopDocs candidates, float[] query, int n) throws IOException {
+        if (searcher.getIndexReader().leaves().stream().allMatch(ChunkSearch::scoredExactly)) {
+            // Every score is exact already and the list is in Lucene's order (score, then document): rescale the first n.
+            ScoreDoc[] top = new ScoreDoc[Math.min(n, candidates.scoreDocs.length)];
+            for (int i = 0; i < top.length; i++) {
+                ScoreDoc sd = candidates.scoreDocs[i];
+                top[i] = new ScoreDoc(sd.doc, 2 * sd.score - 1);
+            }
+            return new TopDocs(candidates.totalHits, top);
+        }
         ScoreDoc[] docs = candidates.scoreDocs.clone();
         Arrays.sort(docs, Comparator.comparingInt(sd -> sd.doc)); // vector iterators only move forward
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();

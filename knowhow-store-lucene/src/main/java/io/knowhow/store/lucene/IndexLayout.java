@@ -135,8 +135,8 @@ import java.util.Set;
  *   <li>{@code changeHash}: stored content hash of the version written (removed, for {@code REMOVED}).
  * </ul>
  *
- * <p>Source and change documents have neither {@code content} nor {@code vector}, so searches never
- * return them. Change documents were added without a new format version: an older knowhow ignores them
+ * <p>Source and change documents have no {@code vector} and an empty {@code content} (no terms: it only makes every
+ * document's norm present, which Lucene then keeps dense), so searches never return them. Change documents were added without a new format version: an older knowhow ignores them
  * (it reads chunks and sources by kind) and never deletes them (they carry no source term).
  */
 final class IndexLayout {
@@ -297,6 +297,7 @@ final class IndexLayout {
     static Document sourceDocument(SourceRecord source) {
         Document doc = new Document();
         doc.add(new StringField(KIND, KIND_SOURCE, Field.Store.NO));
+        doc.add(noContent());
         doc.add(new StringField(SOURCE, source.source(), Field.Store.YES));
         doc.add(new StoredField(CONTENT_HASH, source.contentHash()));
         doc.add(new StoredField(SIZE_BYTES, source.sizeBytes()));
@@ -326,6 +327,7 @@ final class IndexLayout {
     static Document changeDocument(long seq, SourceChange change) {
         Document doc = new Document();
         doc.add(new StringField(KIND, KIND_CHANGE, Field.Store.NO));
+        doc.add(noContent());
         doc.add(new NumericDocValuesField(CHANGE_SEQ, seq));
         doc.add(new StoredField(CHANGE_SEQ, seq));
         doc.add(new StoredField(CHANGE_AT, change.at().toString()));
@@ -347,6 +349,15 @@ final class IndexLayout {
     /** The history in the order it was written. */
     static Sort changeOrder() {
         return new Sort(new SortField(CHANGE_SEQ, SortField.Type.LONG));
+    }
+
+    /**
+     * An empty {@link #CONTENT} for documents that are not chunks: it matches no query and counts in no statistic, but
+     * with it every document has a norm, and Lucene keeps a segment's norms as a dense array instead of a sparse one
+     * looked up through a doc-id set (~15% of BM25's time at 100k chunks, profiled).
+     */
+    private static TextField noContent() {
+        return new TextField(CONTENT, "", Field.Store.NO);
     }
 
     private static String searchableText(Chunk chunk) {
