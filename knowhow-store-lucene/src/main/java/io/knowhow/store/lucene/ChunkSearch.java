@@ -254,11 +254,12 @@ final class ChunkSearch implements Closeable {
     /**
      * True when the segment's graph holds the float vectors ({@link VectorFormat#FLOAT32}): its search already scored
      * every candidate by the exact dot product, and reading each candidate's vector again to rescore it cost ~0.2 ms a
-     * query at 200 candidates (measured, 100k chunks). Segments of a quantized format are rescored.
+     * query at 200 candidates (measured, 100k chunks). Segments of a quantized format are rescored. A segment without
+     * vectors (only source and change documents, as a delete's commit writes) brings no candidate to rescore.
      */
     private static boolean scoredExactly(LeafReaderContext leaf) {
         FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(VECTOR);
-        return field != null && FLOAT_GRAPH.equals(field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
+        return field == null || FLOAT_GRAPH.equals(field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
     }
 
     /** The result of a search half run on the pool; its IOException comes back as one. */
