@@ -6,6 +6,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.List;
 /**
  * Reads chunk documents back as {@link Chunk}s: from their {@link IndexLayout#CHUNK_RECORD} doc values (format 3), or
  * from the stored fields of a segment written before format 3 — an index upgraded in place holds both kinds until its
- * old segments are rebuilt ({@code knowhow reindex --force}).
+ * old chunks are written again (re-ingest, {@code knowhow reindex --force}, or a copy by {@code knowhow migrate}).
  *
  * <p>Why doc values: a search's hits are a handful of documents scattered over the index, and Lucene's stored fields
  * decompress a block of tens of kilobytes to reach each one (~20 µs a hit at 100k chunks, measured), where the
@@ -23,6 +24,13 @@ import java.util.List;
  */
 final class ChunkRecords {
     private ChunkRecords() {}
+
+    /** The chunks of {@code hits} (chunk documents), in the order given. */
+    static Chunk[] read(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < docs.length; i++) docs[i] = hits[i].doc;
+        return read(searcher, docs);
+    }
 
     /** The chunks of {@code docs} (top-level document ids of chunk documents), in the order given. */
     static Chunk[] read(IndexSearcher searcher, int[] docs) throws IOException {

@@ -276,9 +276,7 @@ final class ChunkSearch implements Closeable {
 
     private static List<Hit> hits(IndexSearcher searcher, TopDocs top) throws IOException {
         ScoreDoc[] docs = top.scoreDocs;
-        int[] ids = new int[docs.length];
-        for (int i = 0; i < ids.length; i++) ids[i] = docs[i].doc;
-        Chunk[] chunks = ChunkRecords.read(searcher, ids);
+        Chunk[] chunks = ChunkRecords.read(searcher, docs);
         List<Hit> hits = new ArrayList<>(docs.length);
         for (int i = 0; i < docs.length; i++) hits.add(new Hit(chunks[i], docs[i].score));
         return hits;

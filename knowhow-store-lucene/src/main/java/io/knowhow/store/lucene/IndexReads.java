@@ -77,10 +77,7 @@ final class IndexReads {
             Query q = FilterQueries.ofKind(KIND_CHUNK, source);
             int count = s.count(q);
             if (count == 0) return new ArrayList<>();
-            ScoreDoc[] found = s.search(q, count).scoreDocs;
-            int[] docs = new int[found.length];
-            for (int i = 0; i < docs.length; i++) docs[i] = found[i].doc;
-            return new ArrayList<>(Arrays.asList(ChunkRecords.read(s, docs)));
+            return new ArrayList<>(Arrays.asList(ChunkRecords.read(s, s.search(q, count).scoreDocs)));
         });
         chunks.sort(Comparator.comparingInt(Chunk::ordinal));
         return chunks;
@@ -96,14 +93,12 @@ final class IndexReads {
             if (count == 0) return list;
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             ScoreDoc[] found = searcher.search(q, count).scoreDocs;
-            int[] docs = new int[found.length];
-            for (int i = 0; i < docs.length; i++) docs[i] = found[i].doc;
-            Chunk[] chunks = ChunkRecords.read(searcher, docs);
-            for (int i = 0; i < docs.length; i++) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
+            Chunk[] chunks = ChunkRecords.read(searcher, found);
+            for (int i = 0; i < found.length; i++) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(found[i].doc, leaves));
                 FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexLayout.VECTOR);
                 KnnVectorValues.DocIndexIterator it = values.iterator();
-                it.advance(docs[i] - leaf.docBase);
+                it.advance(found[i].doc - leaf.docBase);
                 list.add(new EmbeddedChunk(chunks[i], values.vectorValue(it.index()).clone()));
             }
             return list;
