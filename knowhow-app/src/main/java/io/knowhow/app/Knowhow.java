@@ -351,24 +351,24 @@ public final class Knowhow implements AutoCloseable {
                 new IllegalArgumentException("no knowledge base at " + kbDir + " to reindex: run `knowhow ingest PATH` first"));
         StoreIdentity target = StoreIdentity.of(embedder().info());
         // A store written in an older format (e.g. before CJK-aware keyword analysis) is rebuilt too, with the same model.
-        if (!force && old.equals(target) && !storeProvider().needsRebuild(location())) return new ReindexResult(0, old.embedderId(), target.embedderId(), false);
+        if (!force && old.equals(target) && !storeProvider().needsRebuild(location())) return new ReindexResult(0, old.embedderId(), target.embedderId(), false, false);
         closeReading();
         long done = 0;
+        boolean copied;
         try (ReadableKnowledgeStore from = storeProvider().openForReading(location(), old);
              StoreProvider.StagedStore staged = storeProvider().buildBeside(location(), target, StoreSettings.fromConfig(config).writeWait())) {
+            // Only the store's format is behind: the vectors are the configured model's, so they are copied, not recomputed.
+            copied = !force && old.equals(target) && from instanceof VectorSource;
             List<SourceRecord> sources = from.sources();
             listener.started(sources.stream().mapToLong(SourceRecord::chunkCount).sum());
             // Sources go to the new store in batches, one commit each, as ingest writes them.
             List<SourceUpdate> batch = new ArrayList<>();
             int batchChunks = 0;
             for (SourceRecord source : sources) {
-                List<Chunk> stored = from.chunks(source.source());
-                List<float[]> vectors = embedder().embedAll(stored.stream().map(Ingestor::embeddingText).toList());
-                List<EmbeddedChunk> embedded = new ArrayList<>(stored.size());
-                for (int i = 0; i < stored.size(); i++) embedded.add(new EmbeddedChunk(stored.get(i), vectors.get(i)));
+                List<EmbeddedChunk> embedded = copied ? ((VectorSource) from).embeddedChunks(source.source()) : reembed(from.chunks(source.source()));
                 batch.add(new SourceUpdate(source, embedded));
-                batchChunks += stored.size();
-                done += stored.size();
+                batchChunks += embedded.size();
+                done += embedded.size();
                 if (batch.size() >= Ingestor.BATCH_MAX_FILES || batchChunks >= Ingestor.BATCH_MAX_CHUNKS) {
                     staged.store().replaceSources(batch);
                     batch = new ArrayList<>();
@@ -380,7 +380,7 @@ public final class Knowhow implements AutoCloseable {
             from.close();
             staged.swapIn();
         }
-        return new ReindexResult(done, old.embedderId(), target.embedderId(), true);
+        return new ReindexResult(done, old.embedderId(), target.embedderId(), true, copied);
     }
 
     /**

@@ -1,5 +1,13 @@
 package io.knowhow.app;
 
+import io.knowhow.core.model.EmbeddedChunk;
+import io.knowhow.core.port.StoreIdentity;
+import io.knowhow.core.port.StoreLocation;
+import io.knowhow.store.lucene.LuceneStoreProvider;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
 import io.knowhow.core.ingest.IngestListener;
 import io.knowhow.core.ingest.IngestReport;
 import io.knowhow.core.model.Answer;
@@ -15,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,6 +170,7 @@ class KnowhowTest {
             });
             assertThat(result.changed()).isTrue();
             assertThat(result.to()).startsWith("bge-small-en-v1.5-q");
+            assertThat(result.vectorsCopied()).as("another model: every chunk embedded again").isFalse();
             assertThat(seen[0]).isEqualTo(result.chunks()).isEqualTo(seen[1]).isPositive();
             assertThat(kb.ask("Which port does the web interface use?", AskRequest.by(Reader.anonymous())).text()).contains("8443");
             assertThat(kb.reindex(ReindexListener.NONE).changed()).isFalse();
@@ -204,6 +214,68 @@ class KnowhowTest {
             assertThat(forced.changed()).isTrue();
             assertThat(forced.chunks()).isEqualTo(1);
             assertThat(kb.ask("When does the rooftop terrace close on Fridays?", AskRequest.by(Reader.anonymous())).text()).contains("7 pm");
+        }
+    }
+
+    /**
+     * A store format older than this knowhow's, with the model unchanged: reindex rebuilds it with the stored vectors
+     * copied. The vectors here were made with a 64-token window the configuration no longer has, so vectors computed
+     * again would differ.
+     */
+    @Test
+    void reindexOfAnOlderStoreFormatCopiesTheVectors() throws Exception {
+        Path longDocs = Files.createDirectories(tmp.resolve("long-format"));
+        StringBuilder text = new StringBuilder("# Office guide\n\n");
+        for (int i = 0; i < 25; i++) text.append("Visitors sign in at the front desk and wear a badge at all times. ");
+        text.append("The rooftop terrace closes at 7 pm on Fridays.\n");
+        Files.writeString(longDocs.resolve("office.md"), text);
+        try (Knowhow kb = open(kbDir)) {
+            kb.setConfig("embedder.max-tokens", "64");
+        }
+        try (Knowhow kb = open(kbDir)) {
+            kb.ingest(IngestRequest.of(longDocs), IngestListener.NONE);
+            kb.unsetConfig("embedder.max-tokens");
+        }
+        LuceneStoreProvider lucene = new LuceneStoreProvider();
+        StoreLocation location = StoreLocation.of(kbDir);
+        StoreIdentity identity = lucene.existing(location).orElseThrow();
+        List<EmbeddedChunk> before;
+        try (var reader = lucene.openForReading(location, identity)) {
+            before = reader.embeddedChunks(reader.sources().getFirst().source());
+        }
+        // Marks the index as format 1, as a knowhow before the CJK analysis wrote it.
+        try (FSDirectory dir = FSDirectory.open(kbDir.resolve("index"));
+             IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+            Map<String, String> data = new HashMap<>(SegmentInfos.readLatestCommit(dir).getUserData());
+            data.put("knowhow.format", "1");
+            w.setLiveCommitData(data.entrySet());
+            w.commit();
+        }
+        assertThat(lucene.needsRebuild(location)).isTrue();
+
+        try (Knowhow kb = open(kbDir)) {
+            ReindexResult result = kb.reindex(ReindexListener.NONE);
+            assertThat(result.changed()).isTrue();
+            assertThat(result.vectorsCopied()).isTrue();
+            assertThat(result.chunks()).isEqualTo(before.size());
+            assertThat(kb.ask("When does the rooftop terrace close on Fridays?", AskRequest.by(Reader.anonymous())).text()).contains("7 pm");
+        }
+        assertThat(lucene.needsRebuild(location)).isFalse();
+        try (var reader = lucene.openForReading(location, identity)) {
+            List<EmbeddedChunk> after = reader.embeddedChunks(before.getFirst().chunk().source());
+            assertThat(after).hasSameSizeAs(before);
+            for (int i = 0; i < after.size(); i++) {
+                assertThat(after.get(i).chunk()).isEqualTo(before.get(i).chunk());
+                assertThat(after.get(i).vector()).containsExactly(before.get(i).vector());
+            }
+        }
+        try (Knowhow kb = open(kbDir)) {
+            ReindexResult forced = kb.reindex(ReindexListener.NONE, true);
+            assertThat(forced.vectorsCopied()).isFalse();
+        }
+        try (var reader = lucene.openForReading(location, identity)) {
+            assertThat(reader.embeddedChunks(before.getFirst().chunk().source()).getFirst().vector())
+                    .as("recomputed with today's window, the vector differs").isNotEqualTo(before.getFirst().vector());
         }
     }
 

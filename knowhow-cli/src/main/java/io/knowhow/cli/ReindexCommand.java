@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "reindex", mixinStandardHelpOptions = true,
         description = {"Re-embed all chunks with the configured embedding model.",
                 "Use it after changing embedder.model or upgrading knowhow's ONNX Runtime. The chunks come from the",
-                "index itself (the source files need not be at hand); the old index stays in use until the new one is complete."})
+                "index itself (the source files need not be at hand); the old index stays in use until the new one is complete.",
+                "A knowledge base whose store format is older than this knowhow's, with the model unchanged, is rebuilt with",
+                "its vectors copied (no re-embedding)."})
 final class ReindexCommand extends KbCommand {
     @Option(names = "--force", description = "re-embed every chunk even when the model is unchanged, e.g. after changing embedder.max-tokens")
     boolean force;
@@ -28,6 +30,8 @@ final class ReindexCommand extends KbCommand {
             result = kb.reindex(bar, force);
         }
         if (!result.changed()) out().println("Already built with " + result.to() + "; nothing to do.");
+        else if (result.vectorsCopied())
+            out().printf("Rebuilt %d chunks in the current store format; their vectors (%s) were copied, not recomputed%n", result.chunks(), result.to());
         else if (result.from().equals(result.to())) out().printf("Re-embedded %d chunks with %s%n", result.chunks(), result.to());
         else out().printf("Re-embedded %d chunks: %s → %s%n", result.chunks(), result.from(), result.to());
         return 0;
@@ -43,7 +47,7 @@ final class ReindexCommand extends KbCommand {
 
         @Override
         public void started(long totalChunks) {
-            if (enabled) bar = new ProgressBarBuilder().setTaskName("Re-embedding").setInitialMax(totalChunks)
+            if (enabled) bar = new ProgressBarBuilder().setTaskName("Reindexing").setInitialMax(totalChunks)
                     .setStyle(ProgressBarStyle.ASCII).setUnit(" chunks", 1).build();
         }
 
