@@ -195,15 +195,20 @@ class VectorDecoderTest {
         try (DecoderModel model = DecoderModel.load(dir)) {
             for (VectorDecoder.Precision precision : VectorDecoder.Precision.values()) {
                 VectorDecoder decoder = VectorDecoder.of(model, precision, VectorDecoder.Arithmetic.SCALAR);
-                VectorDecoder.Cache cache = decoder.newCache(200);
+                VectorDecoder.Cache cache = decoder.newCache(256); // the test model's context: warm-up and three rounds fit
                 int token = 1;
-                for (int i = 0; i < 50; i++) token = Sampler.argmax(decoder.step(cache, token)); // warm up
+                for (int i = 0; i < 40; i++) token = Sampler.argmax(decoder.step(cache, token)); // warm up
                 long thread = Thread.currentThread().threadId();
-                long before = threads.getThreadAllocatedBytes(thread);
-                for (int i = 0; i < 100; i++) token = Sampler.argmax(decoder.step(cache, token));
-                long allocated = threads.getThreadAllocatedBytes(thread) - before;
+                // The least of three rounds: a one-off allocation on this thread (the JVM's own, once seen in CI at
+                // 1,128 bytes) is not a step's; an allocation every step shows in every round.
+                long allocated = Long.MAX_VALUE;
+                for (int round = 0; round < 3; round++) {
+                    long before = threads.getThreadAllocatedBytes(thread);
+                    for (int i = 0; i < 70; i++) token = Sampler.argmax(decoder.step(cache, token));
+                    allocated = Math.min(allocated, threads.getThreadAllocatedBytes(thread) - before);
+                }
                 // Before the state was preallocated, a step allocated its logits alone: 4 bytes a vocabulary entry.
-                assertThat(allocated).as("%s: bytes allocated by 100 steps", precision).isLessThan(1024);
+                assertThat(allocated).as("%s: bytes allocated by 70 steps", precision).isLessThan(1024);
             }
         }
     }
