@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -184,12 +185,7 @@ class KnowhowTest {
      */
     @Test
     void aChunkLongerThanTheEmbeddingWindowIsKeptWholeAndFoundByItsLastWords() throws Exception {
-        Path longDocs = tmp.resolve("long");
-        Files.createDirectories(longDocs);
-        StringBuilder text = new StringBuilder("# Office guide\n\n");
-        for (int i = 0; i < 25; i++) text.append("Visitors sign in at the front desk and wear a badge at all times. ");
-        text.append("The rooftop terrace closes at 7 pm on Fridays.\n");
-        Files.writeString(longDocs.resolve("office.md"), text);
+        Path longDocs = officeGuide("long");
         try (Knowhow kb = open(kbDir)) {
             kb.setConfig("chunk.max-tokens", "600");
             kb.setConfig("embedder.max-tokens", "64");
@@ -217,6 +213,16 @@ class KnowhowTest {
         }
     }
 
+    /** A folder of one section of ~400 tokens (longer than the embedding window) whose last sentence is its only fact. */
+    private Path officeGuide(String folder) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(folder));
+        StringBuilder text = new StringBuilder("# Office guide\n\n");
+        for (int i = 0; i < 25; i++) text.append("Visitors sign in at the front desk and wear a badge at all times. ");
+        text.append("The rooftop terrace closes at 7 pm on Fridays.\n");
+        Files.writeString(dir.resolve("office.md"), text);
+        return dir;
+    }
+
     /**
      * A store format older than this knowhow's, with the model unchanged: reindex rebuilds it with the stored vectors
      * copied. The vectors here were made with a 64-token window the configuration no longer has, so vectors computed
@@ -224,11 +230,7 @@ class KnowhowTest {
      */
     @Test
     void reindexOfAnOlderStoreFormatCopiesTheVectors() throws Exception {
-        Path longDocs = Files.createDirectories(tmp.resolve("long-format"));
-        StringBuilder text = new StringBuilder("# Office guide\n\n");
-        for (int i = 0; i < 25; i++) text.append("Visitors sign in at the front desk and wear a badge at all times. ");
-        text.append("The rooftop terrace closes at 7 pm on Fridays.\n");
-        Files.writeString(longDocs.resolve("office.md"), text);
+        Path longDocs = officeGuide("long-format");
         try (Knowhow kb = open(kbDir)) {
             kb.setConfig("embedder.max-tokens", "64");
         }
