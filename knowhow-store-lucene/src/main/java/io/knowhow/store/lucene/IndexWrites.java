@@ -57,6 +57,8 @@ final class IndexWrites implements SearcherAccess, Closeable {
     /** {@link #directory} handing {@link #lock} to the writers. */
     private Directory lockedDirectory;
     private SearcherManager searchers;
+    /** The commit data of the current format, while the index still records an older one it may be written in; else null. */
+    private Map<String, String> upgrade;
     private volatile boolean closed;
     /** Set when a failed write could not even be rolled back; every call is refused then. */
     private volatile RuntimeException broken;
@@ -115,12 +117,11 @@ final class IndexWrites implements SearcherAccess, Closeable {
             } else {
                 Map<String, String> data = commitData(writer);
                 IndexIdentity.check(data, identity, location);
-                // An index of an older format this writer can write to records the current one at its next commit:
-                // from then on it holds documents an older knowhow would misread (see IndexLayout.OLDEST_WRITABLE_FORMAT).
+                // An index of an older format this writer can write to records the current one with its first write
+                // (see write): from then on it holds documents an older knowhow would misread (IndexLayout.OLDEST_WRITABLE_FORMAT).
                 if (IndexIdentity.format(data) < IndexLayout.FORMAT_VERSION) {
-                    Map<String, String> upgraded = new HashMap<>(data);
-                    upgraded.putAll(IndexIdentity.commitData(identity));
-                    writer.setLiveCommitData(upgraded.entrySet());
+                    upgrade = new HashMap<>(data);
+                    upgrade.putAll(IndexIdentity.commitData(identity));
                 }
             }
             searchers = new SearcherManager(writer, searcherFactory);
@@ -167,8 +168,13 @@ final class IndexWrites implements SearcherAccess, Closeable {
     void write(String what, WriteOp op) {
         ensureUsable();
         try {
+            // Set with the write, not when the writer opens: a writer that only opens and closes (an ingest of unchanged
+            // files) must leave an older knowhow able to read the index, and after a failed write the writer is a new
+            // one, which knows nothing of commit data set on the old.
+            if (upgrade != null) writer.setLiveCommitData(upgrade.entrySet());
             op.apply(writer);
             writer.commit();
+            upgrade = null;
         } catch (IOException e) {
             discardUncommitted(e);
             throw new UncheckedIOException("Could not " + what + " in knowledge base " + location

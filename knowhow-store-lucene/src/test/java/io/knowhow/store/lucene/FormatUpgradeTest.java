@@ -152,6 +152,42 @@ class FormatUpgradeTest {
     }
 
     @Test
+    void aWriterThatWritesNothingLeavesAFormat2IndexAtFormat2() throws Exception {
+        // An ingest of files that are all unchanged opens a writer and closes it; the stop-19 knowhow must still read the index.
+        Chunk old = new Chunk("handbook.md#0", "handbook.md", 0, "Travel expenses are refunded within thirty days.", List.of(), 0, 48, 8,
+                Set.of(), Set.of(), "en");
+        writeFormat2(old);
+        try (LuceneKnowledgeStore writer = provider.openForWriting(StoreLocation.of(kb), IDENTITY, Duration.ZERO)) {
+            assertThat(writer.chunks("handbook.md")).containsExactly(old);
+        }
+        try (FSDirectory dir = FSDirectory.open(kb.resolve("index"))) {
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry(IndexLayout.FORMAT_KEY, "2");
+        }
+    }
+
+    @Test
+    void aWriteAfterAFailedOneStillRecordsTheNewFormat(@TempDir Path scratch) throws Exception {
+        // The failed write's rollback opens a new IndexWriter; the format it records must come with the next write all the same,
+        // or the index would hold format-3 documents under a format-2 mark that an older knowhow trusts.
+        Chunk old = new Chunk("handbook.md#0", "handbook.md", 0, "Travel expenses are refunded within thirty days.", List.of(), 0, 48, 8,
+                Set.of(), Set.of(), "en");
+        writeFormat2(old);
+        Chunk added = KnowledgeStoreContract.chunk("faq.md", 0, "Parking is free for visitors on weekdays.");
+        CrashingDirectory crashing = new CrashingDirectory(kb.resolve("index"));
+        try (LuceneKnowledgeStore writer = LuceneKnowledgeStore.open(crashing, kb.toString(), KnowledgeStoreContract.EMBEDDER_ID,
+                KnowledgeStoreContract.DIMENSION, LuceneStoreOptions.DEFAULTS)) {
+            crashing.crashAtNextCommit(CrashingDirectory.Moment.BEFORE_COMMIT_POINT, scratch.resolve("ignored"));
+            assertThatThrownBy(() -> writer.replaceSource(KnowledgeStoreContract.record("faq.md", 1), List.of(KnowledgeStoreContract.embedded(added))))
+                    .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("keeps its previous state");
+            writer.replaceSource(KnowledgeStoreContract.record("faq.md", 1), List.of(KnowledgeStoreContract.embedded(added)));
+        }
+        try (FSDirectory dir = FSDirectory.open(kb.resolve("index"))) {
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry(IndexLayout.FORMAT_KEY,
+                    String.valueOf(IndexLayout.FORMAT_VERSION));
+        }
+    }
+
+    @Test
     void aFormat2IndexIsReadAndWrittenInPlace() throws Exception {
         Chunk old = new Chunk("handbook.md#0", "handbook.md", 0, "Travel expenses are refunded within thirty days.",
                 List.of("Handbook", "Travel"), 10, 58, 8, Set.of("hr", "policy"), Set.of("staff"), "en");
