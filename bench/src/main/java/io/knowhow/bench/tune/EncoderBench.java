@@ -37,7 +37,7 @@ import java.util.Random;
  *
  * <pre>
  * bench/run tune.EncoderBench [--data DIR] [--train-rows 3000] [--modes FROZEN,LORA,FULL]
- *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--lr-full 1e-4] [--head-lr-full 1e-2] [--batch-full 32] (likewise -frozen, -lora) [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
+ *      [--epochs-frozen 30] [--epochs-lora 2] [--epochs-full 2] [--lr-full 1e-4] [--head-lr-full 1e-2] [--batch-full 32] [--label-smoothing-full 0.1] (likewise -frozen, -lora) [--questions 1000] [--passage-tokens 256] [--seed 42] [--out DIR]
  * </pre>
  * {@code --questions 0} skips the retrieval measurement.
  * {@code --data} is the folder holding banking77/ and squad-v1.1-dev/ (default: system property
@@ -92,6 +92,9 @@ public final class EncoderBench {
             options = options.withLearningRates(Double.parseDouble(a.getOrDefault("lr-" + name, Double.toString(options.learningRate()))),
                     Double.parseDouble(a.getOrDefault("head-lr-" + name, Double.toString(options.headLearningRate()))));
             options = options.withBatchSize(Integer.parseInt(a.getOrDefault("batch-" + name, Integer.toString(options.batchSize()))));
+            options = options.withLabelSmoothing(Double.parseDouble(a.getOrDefault("label-smoothing-" + name, Double.toString(options.labelSmoothing()))));
+            System.out.printf(Locale.ROOT, "%s: %d epochs, batch %d, rate %s (head %s), label smoothing %s, seed %d%n", mode, options.epochs(),
+                    options.batchSize(), options.learningRate(), options.headLearningRate(), options.labelSmoothing(), options.seed());
             long start = System.nanoTime();
             ClassifyResult r = ClassifierTrainer.train(base, train, options, false, new TuneListener() {
                 @Override

@@ -144,6 +144,11 @@ public final class ClassifierTrainer {
                     }
                     NDArray logProbs = classifier.logits(pooled).logSoftmax(-1);                          // (B, labels)
                     NDArray l = logProbs.gather(target, 1).sum().neg().div(Torch.scalar(scope, batch.length)); // ()
+                    if (options.labelSmoothing() > 0) { // (1 − ε) · cross-entropy + ε · cross-entropy against the uniform distribution
+                        float eps = (float) options.labelSmoothing();
+                        NDArray uniform = logProbs.mean(new int[] {-1}).sum().neg().div(Torch.scalar(scope, batch.length)); // ()
+                        l = l.mul(Torch.scalar(scope, 1 - eps)).add(uniform.mul(Torch.scalar(scope, eps)));
+                    }
                     long tokens = 0;
                     for (int i : batch) tokens += tokenCounts[i];
                     return new EncoderTrainingRun.BatchLoss(l, tokens);

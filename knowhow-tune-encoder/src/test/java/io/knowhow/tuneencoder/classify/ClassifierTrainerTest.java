@@ -59,6 +59,39 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void labelSmoothingStopsTheHeadShortOfCertainty() {
+        // With ε spread over 3 labels the loss is least where the right label gets 1 − ε + ε/3 (0.8 at ε = 0.3), not 1:
+        // the head learns the same answers with less confidence, which is what keeps a fine-tune from overfitting.
+        List<Double> plain = confidences(EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FROZEN, dir.resolve("plain")).withLabelSmoothing(0));
+        List<Double> smoothed = confidences(EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FROZEN, dir.resolve("smoothed")).withLabelSmoothing(0.3));
+        assertThat(smoothed).allSatisfy(p -> assertThat(p).isLessThan(0.81));
+        assertThat(plain.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+                .isGreaterThan(smoothed.stream().mapToDouble(Double::doubleValue).average().orElseThrow() + 0.05);
+    }
+
+    /** The confidence in each training text's own label after a long frozen-head run; fails when a label is wrong. */
+    private static List<Double> confidences(EncoderTuneOptions options) {
+        ClassifyResult r = ClassifierTrainer.train(base, DATA, options.withBatchSize(4).withEpochs(60), false, TuneListener.NONE, () -> false);
+        try (Classifier c = r.classifier().orElseThrow()) {
+            List<Prediction> predictions = c.classifyAll(DATA.stream().map(LabeledText::text).toList());
+            List<Double> result = new ArrayList<>();
+            for (int i = 0; i < DATA.size(); i++) {
+                assertThat(predictions.get(i).label()).as(DATA.get(i).text()).isEqualTo(DATA.get(i).label());
+                result.add(predictions.get(i).confidence());
+            }
+            return result;
+        }
+    }
+
+    @Test
+    void labelSmoothingOutsideZeroToOneIsRefused() {
+        EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.FULL, dir);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.withLabelSmoothing(1.0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label smoothing must be in [0, 1), got 1.0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.withLabelSmoothing(-0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void loraRoundTripGivesIdenticalProbabilities() {
         EncoderTuneOptions o = EncoderTuneOptions.defaults(EncoderTuneOptions.Mode.LORA, dir).withBatchSize(4).withEpochs(4)
                 .withLearningRates(5e-3, 2e-2).withMaxLength(16);
