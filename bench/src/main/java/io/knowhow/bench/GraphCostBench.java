@@ -3,8 +3,6 @@ package io.knowhow.bench;
 import io.knowhow.store.lucene.VectorFormat;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
-import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -22,7 +20,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.VectorUtil;
-import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +83,7 @@ public final class GraphCostBench {
     record Cost(double recall, double visitedPerQuery, double millisPerQuery, double nanosPerVisit) {}
 
     private static void build(Path dir, VectorFormat format, VectorFormatBench.Config config, VectorFormatBench.Vectors data) throws IOException {
-        KnnVectorsFormat vectors = luceneFormat(format, config);
+        KnnVectorsFormat vectors = format.luceneFormat(config.graph().maxConn(), config.graph().beamWidth());
         IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new Lucene104Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
@@ -102,18 +99,6 @@ public final class GraphCostBench {
                 if ((i + 1) % 10_000 == 0) writer.commit();
             }
         }
-    }
-
-    /** The store's mapping ({@code VectorFormat.luceneFormat} is the store's own and not public). */
-    private static KnnVectorsFormat luceneFormat(VectorFormat format, VectorFormatBench.Config config) {
-        int m = config.graph().maxConn(), beam = config.graph().beamWidth();
-        return switch (format) {
-            case FLOAT32 -> new Lucene99HnswVectorsFormat(m, beam);
-            case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, m, beam);
-            case INT7 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.SEVEN_BIT, m, beam);
-            case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, m, beam);
-            case BINARY -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE, m, beam);
-        };
     }
 
     private static Cost measure(DirectoryReader reader, VectorFormat format, VectorFormatBench.Vectors data, int[][] exact, int candidates, int k)
@@ -164,7 +149,7 @@ public final class GraphCostBench {
 
     /** ns per dot product: document in L1, read in order through all documents, picked at random (as a graph search reads). */
     private static void memoryProbe(float[][] docs) {
-        int n = 20_000;
+        int n = Math.max(1, Math.min(20_000, docs.length / 2)); // the in-order run starts at random, so it needs room
         float[] query = docs[0].clone();
         int[] order = new int[n];
         SplittableRandom random = new SplittableRandom(1);
@@ -175,7 +160,7 @@ public final class GraphCostBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) sink += VectorUtil.dotProduct(query, docs[i & 7]);
             long t1 = System.nanoTime();
-            int from = random.nextInt(docs.length - n);
+            int from = random.nextInt(docs.length - n + 1);
             for (int i = 0; i < n; i++) sink += VectorUtil.dotProduct(query, docs[from + i]);
             long t2 = System.nanoTime();
             for (int i : order) sink += VectorUtil.dotProduct(query, docs[i]);

@@ -35,8 +35,11 @@ public enum VectorFormat {
         return luceneFormat(DEFAULT_MAX_CONN, DEFAULT_BEAM_WIDTH);
     }
 
-    /** The Lucene format that implements this choice, its graph built with {@code maxConn} and {@code beamWidth}. */
-    KnnVectorsFormat luceneFormat(int maxConn, int beamWidth) {
+    /**
+     * The Lucene format that implements this choice, its graph built with {@code maxConn} and {@code beamWidth}.
+     * Public for the benchmarks that build plain Lucene indexes the way the store does.
+     */
+    public KnnVectorsFormat luceneFormat(int maxConn, int beamWidth) {
         return switch (this) {
             case FLOAT32 -> new Lucene99HnswVectorsFormat(maxConn, beamWidth);
             case INT8 -> quantized(ScalarEncoding.UNSIGNED_BYTE, maxConn, beamWidth);
